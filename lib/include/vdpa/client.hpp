@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// libvdpa's entry point: a connection to the kernel's vdpa generic netlink
+// family. Every call returns a Result; none prints, exits or reads the
+// environment. Dumps hand each record to a callback as it arrives, so
+// memory does not grow with the number of devices.
+//
+// Errors common to every call that talks to the kernel:
+//   ErrorKind::kernel    the kernel refused; errnum plus its own message
+//                        (e.g. ENODEV "vdpa: device not found", EPERM
+//                        without CAP_NET_ADMIN for admin commands)
+//   ErrorKind::protocol  a reply was malformed (never a crash)
+//   ErrorKind::system    the socket failed (errnum)
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <vdpa/export.hpp>
+#include <vdpa/family.hpp>
+#include <vdpa/model.hpp>
+#include <vdpa/result.hpp>
+
+namespace vdpa {
+
+struct VDPA_EXPORT ClientOptions {
+    // Where sysfs is mounted; tests point it elsewhere.
+    std::string sysfs_root = "/sys";
+};
+
+template <typename T> using RecordSink = std::function<void(const T&)>;
+
+class VDPA_EXPORT Client {
+public:
+    // Opens a generic netlink socket and resolves the vdpa family once.
+    // Errors: ErrorKind::family_missing (vdpa module not loaded, or a
+    // kernel without CONFIG_VDPA), ErrorKind::wrong_namespace (the module
+    // is loaded but the family only exists in the initial network
+    // namespace), ErrorKind::system.
+    static Result<Client> open(const ClientOptions& options = {});
+
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+    ~Client();
+
+    const FamilyInfo& family() const;
+    const ClientOptions& options() const;
+
+    // Management devices. get_mgmtdev: ENODEV when there is no such parent.
+    Result<void> for_each_mgmtdev(const RecordSink<MgmtDev>& sink);
+    Result<MgmtDev> get_mgmtdev(const MgmtDevHandle& handle);
+
+    // Devices. get_device: ENODEV "vdpa: device not found".
+    Result<void> for_each_device(const RecordSink<Device>& sink);
+    Result<Device> get_device(std::string_view name);
+
+    // Creates a device. Errors: ErrorKind::invalid_argument for a name
+    // validate_device_name() refuses; ErrorKind::unsupported when the
+    // kernel would silently ignore a requested attribute; kernel errors
+    // such as EOPNOTSUPP for attributes the parent cannot apply.
+    Result<Ack> add_device(const NewDevice& request);
+    Result<Ack> delete_device(std::string_view name);
+    // Changes device attributes (Linux 6.12). ErrorKind::unsupported on
+    // older kernels; ErrorKind::invalid_argument when nothing is to change.
+    Result<Ack> change_device(const DeviceChange& change);
+
+    // Configuration space (Linux 5.16; ErrorKind::unsupported before).
+    Result<void> for_each_device_config(const RecordSink<DeviceConfig>& sink);
+    Result<DeviceConfig> get_device_config(std::string_view name);
+
+    // Vendor statistics of one queue (Linux 5.19). EAGAIN "feature
+    // negotiation not complete" until a driver negotiated features.
+    Result<QueueStats> get_queue_stats(std::string_view name, std::uint32_t queue_index);
+
+    struct Impl;
+    explicit Client(std::unique_ptr<Impl> impl);
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Names the kernel and sysfs can hold and that are safe in a sysfs or /dev
+// path: 1 to 255 bytes of UTF-8 without '/', control characters, "." or "..".
+// ErrorKind::invalid_argument says which rule a name breaks.
+VDPA_EXPORT Result<void> validate_device_name(std::string_view name);
+
+// The same rules for both parts of a management device handle.
+VDPA_EXPORT Result<void> validate_mgmtdev_handle(const MgmtDevHandle& handle);
+
+} // namespace vdpa

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <vdpa/client.hpp>
+
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+
+#include <libmnl/libmnl.h>
+
+#include "client_impl.hpp"
+#include "decode.hpp"
+#include "names.hpp"
+#include "netlink/genl_family.hpp"
+#include "vdpa_netlink.hpp"
+
+namespace vdpa {
+namespace {
+
+bool directory_exists(const std::string& path)
+{
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// ENOENT from the controller has two causes users must tell apart: the
+// module is not loaded, or the family (registered with netnsok = false)
+// is invisible from a non-initial network namespace.
+Error family_absent(const ClientOptions& options)
+{
+    if (directory_exists(options.sysfs_root + "/bus/vdpa"))
+        return Error::make(ErrorKind::wrong_namespace, ENOENT,
+                           "the vdpa bus exists but its generic netlink family is not visible: "
+                           "the kernel offers it only in the initial network namespace, and "
+                           "this process runs in another one");
+    return Error::make(ErrorKind::family_missing, ENOENT,
+                       "the kernel has no \"vdpa\" generic netlink family: load the vdpa module "
+                       "(modprobe vdpa) or use a kernel built with CONFIG_VDPA");
+}
+
+// Collects the single record of a doit request.
+template <typename T> struct Single {
+    std::optional<T> record;
+
+    netlink::MessageHandler handler(Result<T> (*decode)(const nlmsghdr*))
+    {
+        return [this, decode](const nlmsghdr* message) -> Result<void> {
+            auto decoded = decode(message);
+            if (!decoded)
+                return std::move(decoded).error();
+            record = *std::move(decoded);
+            return {};
+        };
+    }
+
+    Result<T> result(Result<Ack> ack, const char* what)
+    {
+        if (!ack)
+            return std::move(ack).error();
+        if (!record)
+            return Error::protocol(std::string("the kernel acknowledged the request but sent no ") +
+                                   what);
+        return *std::move(record);
+    }
+};
+
+template <typename T>
+netlink::MessageHandler streaming(Result<T> (*decode)(const nlmsghdr*), const RecordSink<T>& sink)
+{
+    return [decode, &sink](const nlmsghdr* message) -> Result<void> {
+        auto decoded = decode(message);
+        if (!decoded)
+            return std::move(decoded).error();
+        sink(*decoded);
+        return {};
+    };
+}
+
+Result<void> drop_ack(Result<Ack> ack)
+{
+    if (!ack)
+        return std::move(ack).error();
+    return {};
+}
+
+Error unsupported(std::string what)
+{
+    return Error::make(ErrorKind::unsupported, EOPNOTSUPP, std::move(what));
+}
+
+void put_handle(netlink::Request& request, const MgmtDevHandle& handle)
+{
+    if (!handle.bus.empty())
+        request.put_string(uapi::attr_mgmtdev_bus_name, handle.bus);
+    request.put_string(uapi::attr_mgmtdev_dev_name, handle.name);
+}
+
+} // namespace
+
+netlink::Request Client::Impl::request(std::uint8_t command, std::uint16_t flags) const
+{
+    return netlink::Request(family.id, command, uapi::family_version, flags);
+}
+
+Result<Client> open_client(std::unique_ptr<netlink::Transport> transport, ClientOptions options)
+{
+    auto impl = std::make_unique<Client::Impl>(std::move(transport), std::move(options));
+    auto family = netlink::resolve_family(impl->channel, uapi::family_name);
+    if (!family) {
+        const Error& error = family.error();
+        if (error.kind == ErrorKind::kernel && error.errnum == ENOENT)
+            return family_absent(impl->options);
+        return std::move(family).error();
+    }
+    impl->family = *std::move(family);
+    return Client(std::move(impl));
+}
+
+Result<Client> Client::open(const ClientOptions& options)
+{
+    auto transport = netlink::open_generic_netlink();
+    if (!transport)
+        return std::move(transport).error();
+    return open_client(*std::move(transport), options);
+}
+
+Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+Client::~Client() = default;
+
+const FamilyInfo& Client::family() const
+{
+    return impl_->family;
+}
+
+const ClientOptions& Client::options() const
+{
+    return impl_->options;
+}
+
+Result<void> Client::for_each_mgmtdev(const RecordSink<MgmtDev>& sink)
+{
+    auto request = impl_->request(uapi::cmd_mgmtdev_get, NLM_F_DUMP);
+    return drop_ack(impl_->channel.transact(request, streaming(decode_mgmtdev, sink)));
+}
+
+Result<MgmtDev> Client::get_mgmtdev(const MgmtDevHandle& handle)
+{
+    if (auto valid = validate_mgmtdev_handle(handle); !valid)
+        return std::move(valid).error();
+    auto request = impl_->request(uapi::cmd_mgmtdev_get);
+    put_handle(request, handle);
+    Single<MgmtDev> single;
+    return single.result(impl_->channel.transact(request, single.handler(decode_mgmtdev)),
+                         "management device");
+}
+
+Result<void> Client::for_each_device(const RecordSink<Device>& sink)
+{
+    auto request = impl_->request(uapi::cmd_dev_get, NLM_F_DUMP);
+    return drop_ack(impl_->channel.transact(request, streaming(decode_device, sink)));
+}
+
+Result<Device> Client::get_device(std::string_view name)
+{
+    if (auto valid = validate_device_name(name); !valid)
+        return std::move(valid).error();
+    auto request = impl_->request(uapi::cmd_dev_get);
+    request.put_string(uapi::attr_dev_name, name);
+    Single<Device> single;
+    return single.result(impl_->channel.transact(request, single.handler(decode_device)), "device");
+}
+
+Result<Ack> Client::add_device(const NewDevice& spec)
+{
+    if (auto valid = validate_device_name(spec.name); !valid)
+        return std::move(valid).error();
+    if (auto valid = validate_mgmtdev_handle(spec.mgmtdev); !valid)
+        return std::move(valid).error();
+    // A kernel older than an attribute ignores it instead of refusing it:
+    // refuse here rather than create a device without what was asked.
+    if (spec.device_features && !impl_->family.has_attribute(uapi::attr_dev_features))
+        return unsupported("this kernel cannot provision device features (device_features "
+                           "needs Linux 6.0 or later); nothing was created");
+    auto request = impl_->request(uapi::cmd_dev_new);
+    put_handle(request, spec.mgmtdev);
+    request.put_string(uapi::attr_dev_name, spec.name);
+    if (spec.mac)
+        request.put_binary(uapi::attr_dev_net_cfg_macaddr,
+                           std::as_bytes(std::span(spec.mac->octets)));
+    if (spec.mtu)
+        request.put_u16(uapi::attr_dev_net_cfg_mtu, *spec.mtu);
+    if (spec.max_vq_pairs)
+        request.put_u16(uapi::attr_dev_net_cfg_max_vqp, *spec.max_vq_pairs);
+    if (spec.device_features)
+        request.put_u64(uapi::attr_dev_features, *spec.device_features);
+    return impl_->channel.transact(request, nullptr);
+}
+
+Result<Ack> Client::delete_device(std::string_view name)
+{
+    if (auto valid = validate_device_name(name); !valid)
+        return std::move(valid).error();
+    auto request = impl_->request(uapi::cmd_dev_del);
+    request.put_string(uapi::attr_dev_name, name);
+    return impl_->channel.transact(request, nullptr);
+}
+
+Result<Ack> Client::change_device(const DeviceChange& change)
+{
+    if (auto valid = validate_device_name(change.name); !valid)
+        return std::move(valid).error();
+    if (!change.mac)
+        return Error::invalid("nothing to change: give at least one attribute to set");
+    if (!impl_->family.has_command(uapi::cmd_dev_attr_set))
+        return unsupported("this kernel cannot change device attributes (vdpa dev set needs "
+                           "Linux 6.12 or later)");
+    auto request = impl_->request(uapi::cmd_dev_attr_set);
+    request.put_string(uapi::attr_dev_name, change.name);
+    request.put_binary(uapi::attr_dev_net_cfg_macaddr,
+                       std::as_bytes(std::span(change.mac->octets)));
+    return impl_->channel.transact(request, nullptr);
+}
+
+Result<void> Client::for_each_device_config(const RecordSink<DeviceConfig>& sink)
+{
+    if (!impl_->family.has_command(uapi::cmd_dev_config_get))
+        return unsupported("this kernel cannot show device configuration (vdpa dev config "
+                           "needs Linux 5.16 or later)");
+    auto request = impl_->request(uapi::cmd_dev_config_get, NLM_F_DUMP);
+    return drop_ack(impl_->channel.transact(request, streaming(decode_device_config, sink)));
+}
+
+Result<DeviceConfig> Client::get_device_config(std::string_view name)
+{
+    if (auto valid = validate_device_name(name); !valid)
+        return std::move(valid).error();
+    if (!impl_->family.has_command(uapi::cmd_dev_config_get))
+        return unsupported("this kernel cannot show device configuration (vdpa dev config "
+                           "needs Linux 5.16 or later)");
+    auto request = impl_->request(uapi::cmd_dev_config_get);
+    request.put_string(uapi::attr_dev_name, name);
+    Single<DeviceConfig> single;
+    return single.result(impl_->channel.transact(request, single.handler(decode_device_config)),
+                         "device configuration");
+}
+
+Result<QueueStats> Client::get_queue_stats(std::string_view name, std::uint32_t queue_index)
+{
+    if (auto valid = validate_device_name(name); !valid)
+        return std::move(valid).error();
+    if (!impl_->family.has_command(uapi::cmd_dev_vstats_get))
+        return unsupported("this kernel cannot show queue statistics (vdpa dev vstats needs "
+                           "Linux 5.19 or later)");
+    auto request = impl_->request(uapi::cmd_dev_vstats_get);
+    request.put_string(uapi::attr_dev_name, name);
+    request.put_u32(uapi::attr_dev_queue_index, queue_index);
+    Single<QueueStats> single;
+    return single.result(impl_->channel.transact(request, single.handler(decode_queue_stats)),
+                         "queue statistics");
+}
+
+} // namespace vdpa

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <vdpa/family.hpp>
+#include <vdpa/model.hpp>
+#include <vdpa/result.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "virtio.hpp"
+
+namespace vdpa {
+
+Error Error::make(ErrorKind kind, int errnum, std::string message)
+{
+    Error error;
+    error.kind = kind;
+    error.errnum = errnum;
+    error.message = std::move(message);
+    return error;
+}
+
+Error Error::kernel(int errnum, std::string message, std::uint16_t attribute)
+{
+    Error error = make(ErrorKind::kernel, errnum, std::move(message));
+    error.attribute = attribute;
+    return error;
+}
+
+Error Error::system(int errnum, std::string message)
+{
+    return make(ErrorKind::system, errnum, std::move(message));
+}
+
+Error Error::protocol(std::string message)
+{
+    return make(ErrorKind::protocol, EPROTO, std::move(message));
+}
+
+Error Error::invalid(std::string message)
+{
+    return make(ErrorKind::invalid_argument, EINVAL, std::move(message));
+}
+
+std::string MgmtDevHandle::to_string() const
+{
+    return bus.empty() ? name : bus + "/" + name;
+}
+
+std::string MacAddress::to_string() const
+{
+    char text[18];
+    std::snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", octets[0], octets[1],
+                  octets[2], octets[3], octets[4], octets[5]);
+    return text;
+}
+
+bool MgmtDev::supports(DeviceClass device_class) const
+{
+    auto bit = static_cast<std::uint32_t>(device_class);
+    return supported_classes && bit < 64 && (*supported_classes >> bit) & 1;
+}
+
+bool NetConfig::link_up() const
+{
+    return status && (*status & uapi::virtio::net::s_link_up);
+}
+
+bool NetConfig::announce() const
+{
+    return status && (*status & uapi::virtio::net::s_announce);
+}
+
+QueueType QueueStats::queue_type() const
+{
+    std::uint64_t features = negotiated_features.value_or(0);
+    bool has_control_queue = (features >> uapi::virtio::net::f_ctrl_vq) & 1;
+    // Without MQ or RSS the kernel sends no max_vqp: the device has one pair.
+    std::uint32_t pairs = max_vq_pairs.value_or(1);
+    if (has_control_queue && queue_index == 2 * pairs)
+        return QueueType::control;
+    return queue_index % 2 ? QueueType::tx : QueueType::rx;
+}
+
+bool FamilyInfo::has_command(std::uint32_t command) const
+{
+    return std::any_of(operations.begin(), operations.end(),
+                       [command](const FamilyOperation& op) { return op.command == command; });
+}
+
+} // namespace vdpa

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Names coming from users or other programs are untrusted: they end up in
+// netlink requests and in sysfs and /dev paths.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <vdpa/result.hpp>
+
+namespace vdpa {
+
+// sysfs directory entries are limited to NAME_MAX bytes.
+inline constexpr std::size_t max_name_length = 255;
+
+// The rules of validate_device_name(), for any kind of name; `what` names
+// the kind in the error ("device name", "management device name").
+Result<void> validate_name(std::string_view what, std::string_view name);
+
+// `text` with control characters, quotes, backslashes and invalid UTF-8
+// escaped as \xNN, so an error message cannot carry terminal escapes.
+std::string printable(std::string_view text);
+
+} // namespace vdpa
