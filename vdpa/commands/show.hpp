@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// The shape every show command shares: open a section, render one record
+// or a dump of them as they arrive, close the section even after an error
+// (iproute2 prints {"dev":{}} before its error), report.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include <vdpa/client.hpp>
+
+#include "render/renderer.hpp"
+#include "session.hpp"
+
+namespace vdpa::cli {
+
+template <typename Record> using FetchOne = std::function<Result<Record>(Client&)>;
+template <typename Record>
+using FetchAll = std::function<Result<void>(Client&, const RecordSink<Record>&)>;
+template <typename Record> using RenderRecord = void (Renderer::*)(const Record&);
+
+// Renders `fetch_one` when it is set, else every record of `fetch_all`.
+template <typename Record>
+int show_section(Session& session, std::string_view section, const FetchOne<Record>& fetch_one,
+                 const FetchAll<Record>& fetch_all, RenderRecord<Record> render)
+{
+    Client* client = session.client();
+    if (!client)
+        return 1;
+    Renderer& renderer = session.renderer();
+    renderer.begin_section(section);
+    Result<void> result;
+    if (fetch_one) {
+        auto record = fetch_one(*client);
+        if (record)
+            (renderer.*render)(*record);
+        else
+            result = std::move(record).error();
+    } else {
+        result = fetch_all(*client, [&](const Record& record) { (renderer.*render)(record); });
+    }
+    renderer.end_section();
+    return session.finish(result);
+}
+
+} // namespace vdpa::cli

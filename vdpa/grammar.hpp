@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// The command grammar as data. One table of objects, commands and keywords
+// drives parsing, help text, the man page synopsis check and completion.
+//
+// Abbreviations follow iproute2 exactly so existing scripts keep working:
+// words marked Match::prefix accept any non-empty prefix, tried in table
+// order (so "vdpa d s" is "dev show"); "set", "vstats" and everything new
+// must be spelled in full.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <vdpa/model.hpp>
+#include <vdpa/result.hpp>
+
+namespace vdpa::cli {
+
+enum class Match : std::uint8_t { exact, prefix };
+
+bool word_matches(std::string_view typed, std::string_view word, Match match);
+
+// Values a command line carries, once parsed.
+struct Arguments {
+    std::optional<std::string> device;    // DEV, or `name NAME`
+    std::optional<MgmtDevHandle> mgmtdev; // positional or `mgmtdev`
+    std::optional<MacAddress> mac;
+    std::optional<std::uint16_t> mtu;
+    std::optional<std::uint16_t> max_vqp;
+    std::optional<std::uint32_t> qidx;
+    std::optional<std::uint64_t> device_features;
+};
+
+using ValueParser = Result<void> (*)(Arguments& into, std::string_view text);
+
+enum class KeywordId : std::uint8_t { name, mgmtdev, mac, mtu, max_vqp, qidx, device_features };
+
+struct KeywordSpec {
+    KeywordId id;
+    std::string_view word;
+    Match match;
+    std::string_view placeholder; // in help: "name NAME"
+    ValueParser parse;
+    // iproute2's message when a required keyword is missing.
+    std::string_view missing_message;
+};
+
+// Keywords in the order iproute2 tries them: with prefix matching, the
+// first one a word matches wins ("m" is mgmtdev, "ma" is max_vqp).
+std::span<const KeywordSpec> keywords();
+const KeywordSpec& keyword(KeywordId id);
+
+enum class Positional : std::uint8_t {
+    none,
+    device,           // DEV, required
+    optional_device,  // [ DEV ]
+    optional_mgmtdev, // [ [BUS/]NAME ]
+};
+
+struct KeywordUse {
+    KeywordId id;
+    bool required;
+};
+
+class Session;
+using Handler = int (*)(Session& session, const Arguments& arguments);
+
+struct CommandSpec {
+    std::string_view path; // "dev config show", as shown in help
+    Positional positional;
+    std::span<const KeywordUse> keywords;
+    Handler handler;
+};
+
+// A node of the command tree: a group of subcommands or a command.
+struct Node {
+    enum class WhenBare : std::uint8_t {
+        help,        // `vdpa mgmtdev`: print help, exit 0
+        usage_error, // `vdpa dev vstats`: print help, exit 1
+        run_default, // `vdpa dev`: run the first command listed
+    };
+
+    std::string_view word;
+    Match match;
+    std::span<const Node> children; // empty for a command
+    const CommandSpec* command = nullptr;
+    WhenBare when_bare = WhenBare::help;
+    // How this group matches "help": iproute2 takes prefixes except under vstats.
+    Match help_match = Match::prefix;
+    // Shown in help as "show | list"; aliases are nodes with the same command.
+    bool alias = false;
+};
+
+// The objects under `vdpa`.
+const Node& grammar_root();
+
+// Every command, once, in help order.
+std::span<const CommandSpec* const> all_commands();
+
+} // namespace vdpa::cli

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "help.hpp"
+
+#include <vector>
+
+#include "options.hpp"
+
+namespace vdpa::cli {
+namespace {
+
+constexpr std::size_t line_width = 80;
+
+std::string positional_form(Positional positional)
+{
+    switch (positional) {
+    case Positional::none:
+        return "";
+    case Positional::device:
+        return "DEV";
+    case Positional::optional_device:
+        return "[ DEV ]";
+    case Positional::optional_mgmtdev:
+        return "[ [BUS/]MGMTDEV ]";
+    }
+    return "";
+}
+
+// Synopsis pieces, each kept whole when lines wrap.
+std::vector<std::string> synopsis_parts(const CommandSpec& command, std::string_view words)
+{
+    std::vector<std::string> parts{"vdpa " + std::string(words)};
+    if (std::string positional = positional_form(command.positional); !positional.empty())
+        parts.push_back(positional);
+    for (const KeywordUse& use : command.keywords) {
+        const KeywordSpec& spec = keyword(use.id);
+        std::string part = std::string(spec.word) + " " + std::string(spec.placeholder);
+        parts.push_back(use.required ? part : "[ " + part + " ]");
+    }
+    return parts;
+}
+
+// The words naming a command node with its aliases: "{ show | list }".
+std::string node_words(const Node& parent, const Node& node)
+{
+    std::vector<std::string_view> names;
+    for (const Node& sibling : parent.children)
+        if (sibling.command && sibling.command == node.command)
+            names.push_back(sibling.word);
+    if (names.size() == 1)
+        return std::string(names.front());
+    std::string joined = "{ ";
+    for (std::size_t i = 0; i < names.size(); ++i)
+        joined += (i ? " | " : "") + std::string(names[i]);
+    return joined + " }";
+}
+
+void append_wrapped(std::string& text, const std::vector<std::string>& parts, std::string_view lead)
+{
+    std::string line(lead);
+    std::string continuation(lead.size() + parts.front().size() + 1, ' ');
+    line += parts.front();
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        if (line.size() + 1 + parts[i].size() > line_width) {
+            text += line + "\n";
+            line = continuation + parts[i];
+        } else {
+            line += " " + parts[i];
+        }
+    }
+    text += line + "\n";
+}
+
+void collect(const Node& node, const std::string& path, std::string& text, bool& first)
+{
+    for (const Node& child : node.children) {
+        if (child.alias)
+            continue;
+        std::string words = path.empty() ? std::string() : path + " ";
+        if (child.command) {
+            words += node_words(node, child);
+            append_wrapped(text, synopsis_parts(*child.command, words),
+                           first ? "Usage: " : "       ");
+            first = false;
+        } else {
+            collect(child, words + std::string(child.word), text, first);
+        }
+    }
+}
+
+std::string root_help()
+{
+    std::string text = "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }\n"
+                       "where  OBJECT := {";
+    const Node& root = grammar_root();
+    for (std::size_t i = 0; i < root.children.size(); ++i)
+        text += std::string(i ? " | " : " ") + std::string(root.children[i].word);
+    text += " }\n       OPTIONS := {";
+    auto options = option_table();
+    for (std::size_t i = 0; i < options.size(); ++i)
+        text += std::string(i ? " | " : " ") + std::string(options[i].help_form);
+    text += " }\n";
+    return text;
+}
+
+} // namespace
+
+std::string command_synopsis(const CommandSpec& command, std::string_view words)
+{
+    std::string text;
+    append_wrapped(text, synopsis_parts(command, words), "");
+    return text;
+}
+
+std::string help_text(const Node& node, std::string_view path)
+{
+    if (&node == &grammar_root())
+        return root_help();
+    std::string text;
+    if (node.command) {
+        append_wrapped(text, synopsis_parts(*node.command, path), "Usage: ");
+        return text;
+    }
+    bool first = true;
+    collect(node, std::string(path), text, first);
+    return text;
+}
+
+} // namespace vdpa::cli

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// iproute2's JSON: {"<section>":{"<name>":{...},...}}. Keys are an API that
+// scripts match on, including the trailing spaces of "link " and
+// "link_announce " and numbers (not "bit_N") for unnamed feature bits.
+#include <cstdint>
+
+#include "render/json_writer.hpp"
+#include "render/renderer.hpp"
+#include "render/vocabulary.hpp"
+
+namespace vdpa::cli {
+namespace {
+
+class JsonRenderer final : public Renderer {
+public:
+    JsonRenderer(Output& out, bool pretty) : json_(out, pretty) {}
+
+    void begin_section(std::string_view section) override
+    {
+        json_.begin_object();
+        json_.key(section);
+        json_.begin_object();
+    }
+
+    void end_section() override
+    {
+        json_.end_object();
+        json_.end_object();
+    }
+
+    void mgmtdev(const MgmtDev& mgmtdev) override
+    {
+        json_.key(mgmtdev.handle.to_string());
+        json_.begin_object();
+        if (mgmtdev.supported_classes) {
+            json_.key("supported_classes");
+            json_.begin_array();
+            for (unsigned bit = 1; bit < 64; ++bit)
+                if ((*mgmtdev.supported_classes >> bit) & 1)
+                    json_.string(class_name(bit));
+            json_.end_array();
+        }
+        if (mgmtdev.max_supported_vqs)
+            json_.field("max_supported_vqs", *mgmtdev.max_supported_vqs);
+        if (mgmtdev.supported_features)
+            features("dev_features", *mgmtdev.supported_features, mgmtdev_feature_naming(mgmtdev));
+        json_.end_object();
+    }
+
+    void device(const Device& device) override
+    {
+        json_.key(device.name);
+        json_.begin_object();
+        json_.field("type", device_type_name(device.device_id));
+        json_.field("mgmtdev", device.mgmtdev.to_string());
+        optional_field("vendor_id", device.vendor_id);
+        optional_field("max_vqs", device.max_vqs);
+        optional_field("max_vq_size", device.max_vq_size);
+        json_.end_object();
+    }
+
+    void config(const DeviceConfig& config) override
+    {
+        json_.key(config.name);
+        json_.begin_object();
+        if (config.net)
+            net_config(*config.net);
+        if (config.block)
+            block_config(*config.block);
+        if (config.negotiated_features && (config.net || config.block))
+            features("negotiated_features", *config.negotiated_features, config.device_id);
+        json_.end_object();
+    }
+
+    void queue_stats(const QueueStats& stats) override
+    {
+        json_.key(stats.device);
+        json_.begin_object();
+        if (stats.device_id == static_cast<std::uint32_t>(DeviceClass::net)) {
+            json_.field("queue_type", queue_type_name(stats.queue_type()));
+            for (const VendorCounter& counter : stats.counters)
+                json_.field(counter.name, counter.value);
+        }
+        json_.end_object();
+    }
+
+private:
+    template <typename T> void optional_field(std::string_view key, const std::optional<T>& value)
+    {
+        if (value)
+            json_.field(key, static_cast<std::uint64_t>(*value));
+    }
+
+    void optional_flag(std::string_view key, const std::optional<bool>& value)
+    {
+        if (value)
+            json_.field_bool(key, *value);
+    }
+
+    void features(std::string_view key, std::uint64_t features, std::uint32_t naming)
+    {
+        json_.key(key);
+        json_.begin_array();
+        for (const FeatureBit& feature : feature_bits(features, naming)) {
+            if (feature.name.empty())
+                json_.uint(feature.bit);
+            else
+                json_.string(feature.name);
+        }
+        json_.end_array();
+    }
+
+    void net_config(const NetConfig& net)
+    {
+        if (net.mac)
+            json_.field("mac", net.mac->to_string());
+        if (net.status) {
+            json_.field("link ", net.link_up() ? "up" : "down");
+            json_.field_bool("link_announce ", net.announce());
+        }
+        optional_field("max_vq_pairs", net.max_vq_pairs);
+        optional_field("mtu", net.mtu);
+    }
+
+    void block_config(const BlockConfig& block)
+    {
+        for (const NumberField& field : block_number_fields(block))
+            if (field.value)
+                json_.field(field.key, *field.value);
+        optional_flag("read_only", block.read_only);
+        optional_flag("flush", block.flush);
+    }
+
+    JsonWriter json_;
+};
+
+} // namespace
+
+std::unique_ptr<Renderer> make_json_renderer(Output& out, bool pretty)
+{
+    return std::make_unique<JsonRenderer>(out, pretty);
+}
+
+} // namespace vdpa::cli

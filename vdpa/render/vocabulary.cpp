@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "render/vocabulary.hpp"
+
+#include <vdpa/features.hpp>
+
+namespace vdpa::cli {
+
+std::string_view device_type_name(std::uint32_t device_id)
+{
+    switch (static_cast<DeviceClass>(device_id)) {
+    case DeviceClass::net:
+        return "network";
+    case DeviceClass::block:
+        return "block";
+    }
+    return "<unknown type>";
+}
+
+std::string_view class_name(unsigned class_bit)
+{
+    switch (static_cast<DeviceClass>(class_bit)) {
+    case DeviceClass::net:
+        return "net";
+    case DeviceClass::block:
+        return "block";
+    }
+    return "< unknown class >";
+}
+
+std::string_view queue_type_name(QueueType type)
+{
+    switch (type) {
+    case QueueType::rx:
+        return "rx";
+    case QueueType::tx:
+        return "tx";
+    case QueueType::control:
+        return "control_vq";
+    }
+    return "rx";
+}
+
+std::vector<FeatureBit> feature_bits(std::uint64_t features, std::uint32_t device_id)
+{
+    std::vector<FeatureBit> bits;
+    for (unsigned bit = 0; bit < 64; ++bit)
+        if ((features >> bit) & 1)
+            bits.push_back({bit, feature_name(device_id, bit)});
+    return bits;
+}
+
+namespace {
+template <typename T> std::optional<std::uint64_t> widen(const std::optional<T>& value)
+{
+    return value ? std::optional<std::uint64_t>(*value) : std::nullopt;
+}
+} // namespace
+
+std::vector<NumberField> block_number_fields(const BlockConfig& block)
+{
+    return {
+        {"capacity", widen(block.capacity)},
+        {"size_max", widen(block.size_max)},
+        {"seg_max", widen(block.seg_max)},
+        {"blk_size", widen(block.blk_size)},
+        {"num_queues", widen(block.num_queues)},
+        {"physical_block_exp", widen(block.physical_block_exp)},
+        {"alignment_offset", widen(block.alignment_offset)},
+        {"min_io_size", widen(block.min_io_size)},
+        {"opt_io_size", widen(block.opt_io_size)},
+        {"max_discard_sectors", widen(block.max_discard_sectors)},
+        {"max_discard_seg", widen(block.max_discard_seg)},
+        {"discard_sector_alignment", widen(block.discard_sector_alignment)},
+        {"max_write_zeroes_sectors", widen(block.max_write_zeroes_sectors)},
+        {"max_write_zeroes_seg", widen(block.max_write_zeroes_seg)},
+    };
+}
+
+std::uint32_t mgmtdev_feature_naming(const MgmtDev& mgmtdev)
+{
+    return mgmtdev.supports(DeviceClass::net) ? static_cast<std::uint32_t>(DeviceClass::net) : 0;
+}
+
+} // namespace vdpa::cli

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "session.hpp"
+
+#include "report.hpp"
+
+namespace vdpa::cli {
+
+Session::Session(const RenderOptions& render_options, Output& out, Output& err)
+    : render_options_(render_options), out_(out), err_(err)
+{
+}
+
+Client* Session::client()
+{
+    if (client_)
+        return &*client_;
+    auto opened = Client::open();
+    if (!opened) {
+        connection_failed_ = true;
+        print_error(err_, opened.error());
+        return nullptr;
+    }
+    client_.emplace(*std::move(opened));
+    return &*client_;
+}
+
+Renderer& Session::renderer()
+{
+    if (!renderer_)
+        renderer_ = make_renderer(out_, render_options_);
+    return *renderer_;
+}
+
+int Session::fail(const Error& error)
+{
+    print_error(err_, error);
+    return 1;
+}
+
+int Session::usage_error(std::string_view message)
+{
+    err_.write(message);
+    if (message.empty() || message.back() != '\n')
+        err_.put('\n');
+    return 1;
+}
+
+int Session::finish(const Result<void>& result)
+{
+    return result ? 0 : fail(result.error());
+}
+
+int Session::finish(const Result<Ack>& result)
+{
+    if (!result)
+        return fail(result.error());
+    if (!result->warning.empty())
+        print_warning(err_, result->warning);
+    return 0;
+}
+
+} // namespace vdpa::cli

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// What a running command needs: the options, where output and errors go,
+// the renderer, and the libvdpa client, opened on first use so that help
+// and bad input never need the kernel.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <vdpa/client.hpp>
+
+#include "render/output.hpp"
+#include "render/renderer.hpp"
+
+namespace vdpa::cli {
+
+class Session {
+public:
+    Session(const RenderOptions& render_options, Output& out, Output& err);
+
+    // The client, or nullptr after printing why it could not be opened.
+    Client* client();
+
+    // A renderer for the current command's records.
+    Renderer& renderer();
+
+    // Prints `error` as iproute2 does and returns the failure status.
+    int fail(const Error& error);
+    // Prints a usage error (our own words) and returns the failure status.
+    int usage_error(std::string_view message);
+    // 0 on success; prints the error or the kernel's warning.
+    int finish(const Result<void>& result);
+    int finish(const Result<Ack>& result);
+
+    // The help of the command being run, for usage errors found late.
+    void set_command_help(std::string help) { command_help_ = std::move(help); }
+    const std::string& command_help() const { return command_help_; }
+
+    const RenderOptions& render_options() const { return render_options_; }
+    Output& out() { return out_; }
+    Output& err() { return err_; }
+
+    // Whether the kernel could not be reached: iproute2 then prints no
+    // JSON document at all, not even its closing newline.
+    bool connection_failed() const { return connection_failed_; }
+
+private:
+    RenderOptions render_options_;
+    Output& out_;
+    Output& err_;
+    std::optional<Client> client_;
+    std::unique_ptr<Renderer> renderer_;
+    std::string command_help_;
+    bool connection_failed_ = false;
+};
+
+} // namespace vdpa::cli
