@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Shared by the test scripts that run inside the VM: TAP output, the two
+# vdpa binaries, and resetting the kernel to a known state.
+#
+#   VDPA   our binary (from the build directory)
+#   REF    iproute2 6.15's vdpa, the reference peer
+
+: "${VDPA:?VDPA must point at the vdpa binary under test}"
+REF=${REF:-$VDPA_VM_IMAGE/iproute2/sbin/vdpa}
+[ -x "$REF" ] || { echo "Bail out! no reference vdpa at $REF"; exit 1; }
+
+TAP_COUNT=0
+TAP_FAILED=0
+
+tap_ok() { TAP_COUNT=$((TAP_COUNT + 1)); echo "ok $TAP_COUNT - $*"; }
+tap_not_ok() { TAP_COUNT=$((TAP_COUNT + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_COUNT - $*"; }
+tap_diag() { sed 's/^/# /'; }
+tap_done() { echo "1..$TAP_COUNT"; [ "$TAP_FAILED" = 0 ]; }
+
+# check DESCRIPTION COMMAND...: one TAP line for a command's success.
+check() {
+  local description=$1; shift
+  local output
+  if output=$("$@" 2>&1); then tap_ok "$description"
+  else tap_not_ok "$description"; printf '%s\n' "$output" | tap_diag; fi
+}
+
+# Names of all vDPA devices, one per line, from sysfs (no vdpa binary).
+vdpa_devices() {
+  local d
+  for d in /sys/bus/vdpa/devices/*; do [ -e "$d" ] && printf '%s\n' "${d##*/}"; done
+}
+
+# Back to a clean kernel: no devices, new devices bound automatically.
+reset_state() {
+  local d
+  echo 1 > /sys/bus/vdpa/drivers_autoprobe 2>/dev/null
+  # Dot names are refused by ours but not by iproute2: catch them too.
+  for d in /sys/bus/vdpa/devices/* /sys/bus/vdpa/devices/.[!.]* /sys/bus/vdpa/devices/..?*; do
+    [ -e "$d" ] && "$REF" dev del "${d##*/}" >/dev/null 2>&1
+  done
+  # A device named ".." hides from sysfs paths; only iproute2 creates one.
+  [ "${SHOW_REFERENCE:-0}" = 1 ] && "$REF" dev del .. >/dev/null 2>&1
+  [ -z "$(vdpa_devices)" ] || { echo "Bail out! cannot delete devices: $(vdpa_devices)"; exit 1; }
+}
+
+# The kernel state a command could change, as the reference tool reports it.
+kernel_state() {
+  "$REF" -j dev show 2>&1
+  "$REF" -j dev config show 2>&1
+  local d driver
+  for d in /sys/bus/vdpa/devices/*; do
+    [ -e "$d" ] || continue
+    driver=$(readlink "$d/driver" 2>/dev/null)
+    printf '%s driver=%s override=%s\n' "${d##*/}" "${driver##*/}" "$(cat "$d/driver_override" 2>/dev/null)"
+  done
+}
