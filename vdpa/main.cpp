@@ -33,11 +33,5 @@ int main(int argc, char** argv)
     }
 
     Session session(RenderOptions{options->json, options->pretty}, out, err);
-    int status = run_words(session, options->words);
-    // iproute2 ends every JSON run with a newline once it reached the
-    // kernel, even when the command printed no document.
-    if (options->json && !session.connection_failed())
-        out.put('\n');
-    out.flush();
-    return status;
+    return run_command_line(session, options->words);
 }

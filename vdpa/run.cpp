@@ -27,4 +27,15 @@ int run_words(Session& session, std::span<const std::string> words)
     return invocation.command->handler(session, invocation.arguments);
 }
 
+int run_command_line(Session& session, std::span<const std::string> words)
+{
+    int status = run_words(session, words);
+    // iproute2 ends every JSON run with a newline once it reached the
+    // kernel, even when the command printed no document.
+    if (session.render_options().json && !session.connection_failed())
+        session.out().put('\n');
+    session.out().flush();
+    return status;
+}
+
 } // namespace vdpa::cli

@@ -13,4 +13,7 @@ namespace vdpa::cli {
 // Parses and runs `words`; returns the exit status.
 int run_words(Session& session, std::span<const std::string> words);
 
+// run_words for a whole process: also ends JSON output as iproute2 does.
+int run_command_line(Session& session, std::span<const std::string> words);
+
 } // namespace vdpa::cli

@@ -23,6 +23,8 @@ public:
 
     // The client, or nullptr after printing why it could not be opened.
     Client* client();
+    // Uses `client` instead of opening one (tests replaying a recording).
+    void use_client(Client client) { client_.emplace(std::move(client)); }
 
     // A renderer for the current command's records.
     Renderer& renderer();

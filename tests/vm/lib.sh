@@ -15,7 +15,9 @@ TAP_FAILED=0
 
 tap_ok() { TAP_COUNT=$((TAP_COUNT + 1)); echo "ok $TAP_COUNT - $*"; }
 tap_not_ok() { TAP_COUNT=$((TAP_COUNT + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_COUNT - $*"; }
-tap_diag() { sed 's/^/# /'; }
+# Every line, the last one too, ends with a newline: a TAP line must not
+# be glued to the next.
+tap_diag() { awk '{ print "# " $0 }'; }
 tap_done() { echo "1..$TAP_COUNT"; [ "$TAP_FAILED" = 0 ]; }
 
 # check DESCRIPTION COMMAND...: one TAP line for a command's success.
