@@ -83,6 +83,16 @@ Result<void> parse_device_features(Arguments& into, std::string_view text)
     return store(into.device_features, parse_hex_u64("device_features", text));
 }
 
+Result<void> parse_driver(Arguments& into, std::string_view text)
+{
+    auto driver = parse_bus_driver(text);
+    if (!driver)
+        return Error::invalid("invalid driver \"" + std::string(text) +
+                              "\": expected virtio_vdpa, vhost_vdpa or none");
+    into.driver = *driver;
+    return {};
+}
+
 constexpr std::array keyword_table{
     KeywordSpec{KeywordId::name, "name", Match::prefix, "NAME", parse_name,
                 "device name is not set."},
@@ -95,6 +105,9 @@ constexpr std::array keyword_table{
                 "queue index is not set (qidx QUEUE_INDEX)."},
     KeywordSpec{KeywordId::device_features, "device_features", Match::exact, "DEVICE_FEATURES",
                 parse_device_features, ""},
+    // Ours: binds the device to a vdpa bus driver through sysfs.
+    KeywordSpec{KeywordId::driver, "driver", Match::exact, "DRIVER", parse_driver, "",
+                "virtio_vdpa | vhost_vdpa | none"},
 };
 
 // Commands ------------------------------------------------------------
@@ -108,11 +121,13 @@ constexpr std::array add_keywords{
     KeywordUse{KeywordId::mac, false},
     KeywordUse{KeywordId::mtu, false},
     KeywordUse{KeywordId::max_vqp, false},
+    KeywordUse{KeywordId::driver, false},
 };
 
 constexpr std::array set_keywords{
     KeywordUse{KeywordId::name, true},
     KeywordUse{KeywordId::mac, false},
+    KeywordUse{KeywordId::driver, false},
 };
 
 constexpr std::array vstats_keywords{

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include <vdpa/bus.hpp>
 #include <vdpa/model.hpp>
 #include <vdpa/result.hpp>
 
@@ -33,11 +34,21 @@ struct Arguments {
     std::optional<std::uint16_t> max_vqp;
     std::optional<std::uint32_t> qidx;
     std::optional<std::uint64_t> device_features;
+    std::optional<BusDriver> driver;
 };
 
 using ValueParser = Result<void> (*)(Arguments& into, std::string_view text);
 
-enum class KeywordId : std::uint8_t { name, mgmtdev, mac, mtu, max_vqp, qidx, device_features };
+enum class KeywordId : std::uint8_t {
+    name,
+    mgmtdev,
+    mac,
+    mtu,
+    max_vqp,
+    qidx,
+    device_features,
+    driver,
+};
 
 struct KeywordSpec {
     KeywordId id;
@@ -47,6 +58,8 @@ struct KeywordSpec {
     ValueParser parse;
     // iproute2's message when a required keyword is missing.
     std::string_view missing_message;
+    // For a closed set of values: "virtio_vdpa | vhost_vdpa | none".
+    std::string_view choices = {};
 };
 
 // Keywords in the order iproute2 tries them: with prefix matching, the

@@ -70,7 +70,27 @@ void append_wrapped(std::string& text, const std::vector<std::string>& parts, st
     text += line + "\n";
 }
 
-void collect(const Node& node, const std::string& path, std::string& text, bool& first)
+// "where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" for the keywords
+// with a closed set of values that `commands` use, each once.
+std::string choices_text(const std::vector<const CommandSpec*>& commands)
+{
+    std::string text;
+    for (const KeywordSpec& spec : keywords()) {
+        if (spec.choices.empty())
+            continue;
+        bool used = false;
+        for (const CommandSpec* command : commands)
+            for (const KeywordUse& use : command->keywords)
+                used = used || use.id == spec.id;
+        if (used)
+            text += std::string(text.empty() ? "where  " : "       ") +
+                    std::string(spec.placeholder) + " := { " + std::string(spec.choices) + " }\n";
+    }
+    return text;
+}
+
+void collect(const Node& node, const std::string& path, std::string& text, bool& first,
+             std::vector<const CommandSpec*>& shown)
 {
     for (const Node& child : node.children) {
         if (child.alias)
@@ -80,9 +100,10 @@ void collect(const Node& node, const std::string& path, std::string& text, bool&
             words += node_words(node, child);
             append_wrapped(text, synopsis_parts(*child.command, words),
                            first ? "Usage: " : "       ");
+            shown.push_back(child.command);
             first = false;
         } else {
-            collect(child, words + std::string(child.word), text, first);
+            collect(child, words + std::string(child.word), text, first, shown);
         }
     }
 }
@@ -118,11 +139,12 @@ std::string help_text(const Node& node, std::string_view path)
     std::string text;
     if (node.command) {
         append_wrapped(text, synopsis_parts(*node.command, path), "Usage: ");
-        return text;
+        return text + choices_text({node.command});
     }
     bool first = true;
-    collect(node, std::string(path), text, first);
-    return text;
+    std::vector<const CommandSpec*> shown;
+    collect(node, std::string(path), text, first, shown);
+    return text + choices_text(shown);
 }
 
 } // namespace vdpa::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv)
         return 0;
     }
 
-    Session session(RenderOptions{options->json, options->pretty}, out, err);
+    Session session(RenderOptions{options->json, options->pretty, options->details}, out, err);
+    session.set_force(options->force);
     return run_command_line(session, options->words);
 }

@@ -12,6 +12,8 @@ constexpr std::array options{
     OptionSpec{"-V", "--Version", "-V[ersion]", &GlobalOptions::version},
     OptionSpec{"-j", "--json", "-j[son]", &GlobalOptions::json},
     OptionSpec{"-p", "--pretty", "-p[retty]", &GlobalOptions::pretty},
+    OptionSpec{"-d", "--details", "-d[etails]", &GlobalOptions::details},
+    OptionSpec{"-f", "--force", "-f[orce]", &GlobalOptions::force},
     OptionSpec{"-h", "--help", "-h[elp]", &GlobalOptions::help},
 };
 

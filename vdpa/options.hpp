@@ -19,6 +19,8 @@ struct GlobalOptions {
     bool help = false;
     bool json = false;
     bool pretty = false;
+    bool details = false;
+    bool force = false;
     std::vector<std::string> words; // everything that is not an option
 };
 

@@ -96,7 +96,7 @@ Invocation parse_command(const Node& node, const std::string& path,
         break;
     }
 
-    std::bitset<8> seen;
+    std::bitset<16> seen;
     while (i < words.size()) {
         const KeywordSpec* spec = find_keyword(command, words[i]);
         if (!spec)

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include <vdpa/bus.hpp>
 #include <vdpa/client.hpp>
 
 #include "render/output.hpp"
@@ -25,6 +26,14 @@ public:
     Client* client();
     // Uses `client` instead of opening one (tests replaying a recording).
     void use_client(Client client) { client_.emplace(std::move(client)); }
+
+    // The vdpa bus in sysfs: drivers, character devices, holders.
+    const DeviceBus& bus() const { return bus_; }
+    void use_bus(DeviceBus bus) { bus_ = std::move(bus); }
+
+    // -f: proceed although the device is in use.
+    bool force() const { return force_; }
+    void set_force(bool force) { force_ = force; }
 
     // A renderer for the current command's records.
     Renderer& renderer();
@@ -54,6 +63,8 @@ private:
     Output& out_;
     Output& err_;
     std::optional<Client> client_;
+    DeviceBus bus_;
+    bool force_ = false;
     std::unique_ptr<Renderer> renderer_;
     std::string command_help_;
     bool connection_failed_ = false;

@@ -51,10 +51,10 @@ for help in "" help h -h --help; do
   # shellcheck disable=SC2086
   expect 0 "" "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }*" $help
 done
-expect 0 "" "*where  OBJECT := { mgmtdev | dev }*OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -h[elp] }*" help
+expect 0 "" "*where  OBJECT := { mgmtdev | dev }*OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -d[etails] | -f[orce] | -h[elp] }*" help
 expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" mgmtdev help
-expect 0 "" "Usage: vdpa dev { show | list } [ DEV ]*vdpa dev add name NAME mgmtdev [BUS/]MGMTDEV*vdpa dev del DEV*vdpa dev config show [ DEV ]*vdpa dev vstats show DEV qidx QUEUE_INDEX*vdpa dev set name NAME [ mac MACADDR ]" dev help
-expect 0 "" "Usage: vdpa dev set name NAME [ mac MACADDR ]" dev set help
+expect 0 "" "Usage: vdpa dev { show | list } [ DEV ]*vdpa dev add name NAME mgmtdev [BUS/]MGMTDEV*vdpa dev del DEV*vdpa dev config show [ DEV ]*vdpa dev vstats show DEV qidx QUEUE_INDEX*vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev help
+expect 0 "" "Usage: vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev set help
 expect 0 "" "Usage: vdpa dev add name NAME*" dev add help
 expect 0 "" "Usage: vdpa dev config show [ DEV ]" dev config help
 expect 0 "" "Usage: vdpa dev vstats show DEV qidx QUEUE_INDEX" dev vstats help
@@ -91,7 +91,9 @@ expect 1 "" "*is longer than 255 bytes, which sysfs cannot hold" dev show "$(pri
 expect 1 "" "device name \"a\\\\x1bb\" contains a control character" dev show $'a\eb'
 expect 1 "" "management device name must not be empty" dev add name x mgmtdev ""
 expect 1 "" "Wrong vdpa mgmtdev identification string format*" mgmtdev show a/b/c
-expect 1 "" "Nothing to set: give an attribute to change.${nl}Usage: vdpa dev set name NAME [ mac MACADDR ]" dev set name n0
+expect 1 "" "Nothing to set: give an attribute to change.${nl}Usage: vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev set name n0
+expect 1 "" "invalid driver \"vfio\": expected virtio_vdpa, vhost_vdpa or none" dev set name n0 driver vfio
+expect 1 "" "Keyword \"driver\" needs a value (DRIVER)." dev add name x mgmtdev y driver
 
 # Only a command that needs the kernel touches it; without vDPA support
 # here, the message says what is missing and how to fix it.

@@ -15,52 +15,12 @@
 
 #include <vdpa/client.hpp>
 
+#include "message_edit.hpp"
 #include "replay_transport.hpp"
 #include "vdpa_netlink.hpp"
 
 namespace vdpa::testing {
 namespace {
-
-// One netlink message taken apart into its attributes, and put back.
-struct Message {
-    nlmsghdr header;
-    genlmsghdr genl;
-    std::vector<std::pair<std::uint16_t, Bytes>> attributes;
-
-    static Message parse(const Bytes& datagram)
-    {
-        Message m;
-        std::memcpy(&m.header, datagram.data(), sizeof(nlmsghdr));
-        std::memcpy(&m.genl, datagram.data() + sizeof(nlmsghdr), sizeof(genlmsghdr));
-        std::size_t at = sizeof(nlmsghdr) + sizeof(genlmsghdr);
-        while (at + sizeof(nlattr) <= m.header.nlmsg_len) {
-            nlattr attr;
-            std::memcpy(&attr, datagram.data() + at, sizeof(attr));
-            auto payload = datagram.begin() + static_cast<std::ptrdiff_t>(at + sizeof(nlattr));
-            m.attributes.push_back({attr.nla_type, Bytes(payload, payload + attr.nla_len -
-                                                                      sizeof(nlattr))});
-            at += MNL_ALIGN(attr.nla_len);
-        }
-        return m;
-    }
-
-    Bytes bytes() const
-    {
-        Bytes out(sizeof(nlmsghdr) + sizeof(genlmsghdr));
-        std::memcpy(out.data() + sizeof(nlmsghdr), &genl, sizeof(genl));
-        for (const auto& [type, payload] : attributes) {
-            nlattr attr{static_cast<std::uint16_t>(sizeof(nlattr) + payload.size()), type};
-            auto* p = reinterpret_cast<const std::byte*>(&attr);
-            out.insert(out.end(), p, p + sizeof(attr));
-            out.insert(out.end(), payload.begin(), payload.end());
-            out.resize(MNL_ALIGN(out.size()));
-        }
-        nlmsghdr h = header;
-        h.nlmsg_len = static_cast<std::uint32_t>(out.size());
-        std::memcpy(out.data(), &h, sizeof(h));
-        return out;
-    }
-};
 
 const std::vector<Exchange>& recording()
 {
@@ -86,8 +46,7 @@ struct Step {
     std::vector<std::uint16_t> mandatory;
 };
 
-template <typename T>
-Result<void> discard(Result<T> result)
+template <typename T> Result<void> discard(Result<T> result)
 {
     if (!result)
         return std::move(result).error();
@@ -98,7 +57,9 @@ const std::vector<Step>& steps()
 {
     static const std::vector<Step> all = {
         {"mgmtdev-get:vdpasim_net",
-         [](Client& c) { return discard(c.get_mgmtdev({"", "vdpasim_net"})); },
+         [](Client& c) {
+             return discard(c.get_mgmtdev({"", "vdpasim_net"}));
+         },
          {uapi::attr_mgmtdev_dev_name}},
         {"dev-get:n0",
          [](Client& c) { return discard(c.get_device("n0")); },
@@ -157,8 +118,8 @@ TEST(Malformed, EveryOptionalAttributeMayBeAbsent)
             bool mandatory = std::find(step.mandatory.begin(), step.mandatory.end(), type) !=
                              step.mandatory.end();
             // Vendor counters come in pairs: dropping half a pair is an error.
-            bool paired = type == uapi::attr_dev_vendor_attr_name ||
-                          type == uapi::attr_dev_vendor_attr_value;
+            bool paired =
+                type == uapi::attr_dev_vendor_attr_name || type == uapi::attr_dev_vendor_attr_value;
             if (mandatory || paired || type == 0)
                 continue;
             Message broken = message;
@@ -260,5 +221,5 @@ TEST(Malformed, RandomCorruptionNeverCrashes)
     EXPECT_GT(decoded, 0);
 }
 
-}  // namespace
-}  // namespace vdpa::testing
+} // namespace
+} // namespace vdpa::testing

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <map>
+#include <string>
+
 #include "commands/commands.hpp"
 #include "commands/show.hpp"
 
@@ -6,6 +9,20 @@ namespace vdpa::cli {
 
 int mgmtdev_show(Session& session, const Arguments& arguments)
 {
+    bool details = session.render_options().details;
+    // -d counts each parent's devices: one device dump, done first so
+    // the management devices still stream.
+    std::map<std::string, std::size_t> device_counts;
+    if (details) {
+        Client* client = session.client();
+        if (!client)
+            return 1;
+        auto counted = client->for_each_device(
+            [&](const Device& device) { ++device_counts[device.mgmtdev.to_string()]; });
+        if (!counted)
+            return session.fail(counted.error());
+    }
+
     FetchOne<MgmtDev> one;
     if (arguments.mgmtdev)
         one = [&](Client& client) { return client.get_mgmtdev(*arguments.mgmtdev); };
@@ -14,7 +31,15 @@ int mgmtdev_show(Session& session, const Arguments& arguments)
         [](Client& client, const RecordSink<MgmtDev>& sink) {
             return client.for_each_mgmtdev(sink);
         },
-        &Renderer::mgmtdev);
+        [&](Renderer& renderer, const MgmtDev& mgmtdev) {
+            if (!details)
+                return renderer.mgmtdev(mgmtdev, nullptr);
+            MgmtDevExtras extras;
+            if (auto found = session.bus().mgmtdev_details(mgmtdev.handle))
+                extras.driver = found->driver;
+            extras.devices = device_counts[mgmtdev.handle.to_string()];
+            renderer.mgmtdev(mgmtdev, &extras);
+        });
 }
 
 } // namespace vdpa::cli

@@ -18,12 +18,12 @@ namespace vdpa::cli {
 template <typename Record> using FetchOne = std::function<Result<Record>(Client&)>;
 template <typename Record>
 using FetchAll = std::function<Result<void>(Client&, const RecordSink<Record>&)>;
-template <typename Record> using RenderRecord = void (Renderer::*)(const Record&);
+template <typename Record> using RenderRecord = std::function<void(Renderer&, const Record&)>;
 
 // Renders `fetch_one` when it is set, else every record of `fetch_all`.
 template <typename Record>
 int show_section(Session& session, std::string_view section, const FetchOne<Record>& fetch_one,
-                 const FetchAll<Record>& fetch_all, RenderRecord<Record> render)
+                 const FetchAll<Record>& fetch_all, const RenderRecord<Record>& render)
 {
     Client* client = session.client();
     if (!client)
@@ -34,11 +34,11 @@ int show_section(Session& session, std::string_view section, const FetchOne<Reco
     if (fetch_one) {
         auto record = fetch_one(*client);
         if (record)
-            (renderer.*render)(*record);
+            render(renderer, *record);
         else
             result = std::move(record).error();
     } else {
-        result = fetch_all(*client, [&](const Record& record) { (renderer.*render)(record); });
+        result = fetch_all(*client, [&](const Record& record) { render(renderer, record); });
     }
     renderer.end_section();
     return session.finish(result);

@@ -14,7 +14,7 @@ namespace {
 
 class JsonRenderer final : public Renderer {
 public:
-    JsonRenderer(Output& out, bool pretty) : json_(out, pretty) {}
+    JsonRenderer(Output& out, bool pretty, bool details) : json_(out, pretty), details_(details) {}
 
     void begin_section(std::string_view section) override
     {
@@ -29,7 +29,7 @@ public:
         json_.end_object();
     }
 
-    void mgmtdev(const MgmtDev& mgmtdev) override
+    void mgmtdev(const MgmtDev& mgmtdev, const MgmtDevExtras* extras) override
     {
         json_.key(mgmtdev.handle.to_string());
         json_.begin_object();
@@ -45,10 +45,17 @@ public:
             json_.field("max_supported_vqs", *mgmtdev.max_supported_vqs);
         if (mgmtdev.supported_features)
             features("dev_features", *mgmtdev.supported_features, mgmtdev_feature_naming(mgmtdev));
+        if (extras) {
+            string_or_null("bus", mgmtdev.handle.bus.empty()
+                                      ? std::nullopt
+                                      : std::optional<std::string>(mgmtdev.handle.bus));
+            string_or_null("driver", extras->driver);
+            json_.field("devices", std::uint64_t{extras->devices});
+        }
         json_.end_object();
     }
 
-    void device(const Device& device) override
+    void device(const Device& device, const DeviceDetails* details) override
     {
         json_.key(device.name);
         json_.begin_object();
@@ -57,6 +64,17 @@ public:
         optional_field("vendor_id", device.vendor_id);
         optional_field("max_vqs", device.max_vqs);
         optional_field("max_vq_size", device.max_vq_size);
+        if (details) {
+            optional_field("min_vq_size", device.min_vq_size);
+            string_or_null("driver", details->driver);
+            optional_string("driver_override", details->driver_override);
+            optional_string("chardev", details->vhost_path);
+            if (details->vhost_number)
+                json_.field("chardev_devnum", details->vhost_number->to_string());
+            optional_string("virtio_device", details->virtio_device);
+            optional_string("netdev", details->netdev);
+            optional_string("disk", details->disk);
+        }
         json_.end_object();
     }
 
@@ -70,6 +88,8 @@ public:
             block_config(*config.block);
         if (config.negotiated_features && (config.net || config.block))
             features("negotiated_features", *config.negotiated_features, config.device_id);
+        if (details_ && config.device_features)
+            features("device_features", *config.device_features, config.device_id);
         json_.end_object();
     }
 
@@ -90,6 +110,22 @@ private:
     {
         if (value)
             json_.field(key, static_cast<std::uint64_t>(*value));
+    }
+
+    void optional_string(std::string_view key, const std::optional<std::string>& value)
+    {
+        if (value)
+            json_.field(key, *value);
+    }
+
+    // Keys a script can always rely on: null when there is nothing.
+    void string_or_null(std::string_view key, const std::optional<std::string>& value)
+    {
+        json_.key(key);
+        if (value)
+            json_.string(*value);
+        else
+            json_.null();
     }
 
     void optional_flag(std::string_view key, const std::optional<bool>& value)
@@ -133,13 +169,14 @@ private:
     }
 
     JsonWriter json_;
+    bool details_;
 };
 
 } // namespace
 
-std::unique_ptr<Renderer> make_json_renderer(Output& out, bool pretty)
+std::unique_ptr<Renderer> make_json_renderer(Output& out, bool pretty, bool details)
 {
-    return std::make_unique<JsonRenderer>(out, pretty);
+    return std::make_unique<JsonRenderer>(out, pretty, details);
 }
 
 } // namespace vdpa::cli

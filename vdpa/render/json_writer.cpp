@@ -127,6 +127,12 @@ void JsonWriter::boolean(bool value)
     out_.write(value ? "true" : "false");
 }
 
+void JsonWriter::null()
+{
+    separate();
+    out_.write("null");
+}
+
 void JsonWriter::finish()
 {
     out_.put('\n');

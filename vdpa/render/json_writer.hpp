@@ -26,6 +26,7 @@ public:
     void string(std::string_view value);
     void uint(std::uint64_t value);
     void boolean(bool value);
+    void null();
 
     // Member shorthands: key followed by a value.
     void field(std::string_view name, std::string_view value) { key(name), string(value); }

@@ -5,9 +5,13 @@
 // renderer receives records one at a time as the kernel sends them.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
+#include <vdpa/bus.hpp>
 #include <vdpa/model.hpp>
 
 #include "render/output.hpp"
@@ -17,6 +21,13 @@ namespace vdpa::cli {
 struct RenderOptions {
     bool json = false;
     bool pretty = false;
+    bool details = false; // -d: what sysfs adds, and provisioned features
+};
+
+// What `mgmtdev show -d` adds to a management device.
+struct MgmtDevExtras {
+    std::optional<std::string> driver; // the parent device's driver
+    std::size_t devices = 0;           // vDPA devices it created
 };
 
 class Renderer {
@@ -28,14 +39,15 @@ public:
     virtual void begin_section(std::string_view section) = 0;
     virtual void end_section() = 0;
 
-    virtual void mgmtdev(const MgmtDev& mgmtdev) = 0;
-    virtual void device(const Device& device) = 0;
+    // The extras and details are given with -d only.
+    virtual void mgmtdev(const MgmtDev& mgmtdev, const MgmtDevExtras* extras) = 0;
+    virtual void device(const Device& device, const DeviceDetails* details) = 0;
     virtual void config(const DeviceConfig& config) = 0;
     virtual void queue_stats(const QueueStats& stats) = 0;
 };
 
-std::unique_ptr<Renderer> make_text_renderer(Output& out);
-std::unique_ptr<Renderer> make_json_renderer(Output& out, bool pretty);
+std::unique_ptr<Renderer> make_text_renderer(Output& out, bool details);
+std::unique_ptr<Renderer> make_json_renderer(Output& out, bool pretty, bool details);
 std::unique_ptr<Renderer> make_renderer(Output& out, const RenderOptions& options);
 
 } // namespace vdpa::cli

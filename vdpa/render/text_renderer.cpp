@@ -12,12 +12,12 @@ namespace {
 
 class TextRenderer final : public Renderer {
 public:
-    explicit TextRenderer(Output& out) : out_(out) {}
+    TextRenderer(Output& out, bool details) : out_(out), details_(details) {}
 
     void begin_section(std::string_view) override {}
     void end_section() override {}
 
-    void mgmtdev(const MgmtDev& mgmtdev) override
+    void mgmtdev(const MgmtDev& mgmtdev, const MgmtDevExtras* extras) override
     {
         out_.print("{}: ", mgmtdev.handle.to_string());
         if (mgmtdev.supported_classes) {
@@ -33,10 +33,13 @@ public:
         if (mgmtdev.supported_features)
             feature_line("dev_features", *mgmtdev.supported_features,
                          mgmtdev_feature_naming(mgmtdev));
+        if (extras)
+            out_.print("\n  bus {} driver {} devices {}", or_none(mgmtdev.handle.bus),
+                       or_none(extras->driver.value_or("")), extras->devices);
         out_.put('\n');
     }
 
-    void device(const Device& device) override
+    void device(const Device& device, const DeviceDetails* details) override
     {
         out_.print("{}: type {} mgmtdev {}", device.name, device_type_name(device.device_id),
                    device.mgmtdev.to_string());
@@ -46,6 +49,8 @@ public:
             out_.print(" max_vqs {}", *device.max_vqs);
         if (device.max_vq_size)
             out_.print(" max_vq_size {}", *device.max_vq_size);
+        if (details)
+            device_details(device, *details);
         out_.put('\n');
     }
 
@@ -58,6 +63,8 @@ public:
             block_config(*config.block);
         if (config.negotiated_features && (config.net || config.block))
             feature_line("negotiated_features", *config.negotiated_features, config.device_id);
+        if (details_ && config.device_features)
+            feature_line("device_features", *config.device_features, config.device_id);
         out_.put('\n');
     }
 
@@ -73,6 +80,28 @@ public:
     }
 
 private:
+    static std::string_view or_none(std::string_view text) { return text.empty() ? "none" : text; }
+
+    void device_details(const Device& device, const DeviceDetails& details)
+    {
+        out_.write("\n ");
+        if (device.min_vq_size)
+            out_.print(" min_vq_size {}", *device.min_vq_size);
+        out_.print(" driver {}", or_none(details.driver.value_or("")));
+        if (details.driver_override)
+            out_.print(" driver_override {}", *details.driver_override);
+        if (details.vhost_path)
+            out_.print(" chardev {}", *details.vhost_path);
+        if (details.vhost_number)
+            out_.print(" chardev_devnum {}", details.vhost_number->to_string());
+        if (details.virtio_device)
+            out_.print(" virtio_device {}", *details.virtio_device);
+        if (details.netdev)
+            out_.print(" netdev {}", *details.netdev);
+        if (details.disk)
+            out_.print(" disk {}", *details.disk);
+    }
+
     void feature_line(std::string_view label, std::uint64_t features, std::uint32_t naming)
     {
         out_.print("\n  {}", label);
@@ -110,20 +139,21 @@ private:
     }
 
     Output& out_;
+    bool details_;
 };
 
 } // namespace
 
-std::unique_ptr<Renderer> make_text_renderer(Output& out)
+std::unique_ptr<Renderer> make_text_renderer(Output& out, bool details)
 {
-    return std::make_unique<TextRenderer>(out);
+    return std::make_unique<TextRenderer>(out, details);
 }
 
 std::unique_ptr<Renderer> make_renderer(Output& out, const RenderOptions& options)
 {
     if (options.json)
-        return make_json_renderer(out, options.pretty);
-    return make_text_renderer(out);
+        return make_json_renderer(out, options.pretty, options.details);
+    return make_text_renderer(out, options.details);
 }
 
 } // namespace vdpa::cli

@@ -65,6 +65,8 @@ public:
     const T& operator*() const& { return value(); }
     T&& operator*() && { return std::move(*this).value(); }
 
+    T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
+
     const Error& error() const& { return std::get<1>(state_); }
     Error&& error() && { return std::get<1>(std::move(state_)); }
 
