@@ -21,7 +21,8 @@ bool word_matches(std::string_view typed, std::string_view word, Match match)
 
 namespace {
 
-template <typename T> Result<void> store(std::optional<T>& slot, Result<T> parsed)
+template <typename T>
+Result<void> store(std::optional<T>& slot, Result<T> parsed)
 {
     if (!parsed)
         return std::move(parsed).error();
@@ -53,7 +54,8 @@ Result<void> parse_mac_value(Arguments& into, std::string_view text)
     return store(into.mac, parse_mac(text));
 }
 
-template <typename T> Result<T> narrow(Result<std::uint64_t> parsed)
+template <typename T>
+Result<T> narrow(Result<std::uint64_t> parsed)
 {
     if (!parsed)
         return std::move(parsed).error();
@@ -146,9 +148,11 @@ constexpr CommandSpec dev_config_show_command{"dev config show", Positional::opt
 constexpr CommandSpec dev_vstats_show_command{"dev vstats show", Positional::device,
                                               vstats_keywords, dev_vstats_show};
 
+constexpr CommandSpec monitor_command{"monitor", Positional::none, no_keywords, monitor};
+
 constexpr std::array command_list{
     &mgmtdev_show_command, &dev_show_command,        &dev_add_command,         &dev_del_command,
-    &dev_set_command,      &dev_config_show_command, &dev_vstats_show_command,
+    &dev_set_command,      &dev_config_show_command, &dev_vstats_show_command, &monitor_command,
 };
 
 // The tree, children in iproute2's matching order --------------------------
@@ -195,6 +199,8 @@ const std::array dev_children{
 const std::array object_children{
     group("mgmtdev", Match::prefix, mgmtdev_children, Node::WhenBare::help),
     group("dev", Match::prefix, dev_children, Node::WhenBare::run_default),
+    // Ours, so no abbreviation.
+    leaf("monitor", Match::exact, monitor_command),
 };
 
 const Node root = group("vdpa", Match::exact, object_children, Node::WhenBare::help);

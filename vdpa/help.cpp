@@ -111,6 +111,7 @@ void collect(const Node& node, const std::string& path, std::string& text, bool&
 std::string root_help()
 {
     std::string text = "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }\n"
+                       "       vdpa [ OPTIONS ] -b[atch] FILE\n"
                        "where  OBJECT := {";
     const Node& root = grammar_root();
     for (std::size_t i = 0; i < root.children.size(); ++i)

@@ -5,6 +5,7 @@
 // libvdpa.
 #include <cstdio>
 
+#include "batch.hpp"
 #include "help.hpp"
 #include "options.hpp"
 #include "run.hpp"
@@ -34,5 +35,7 @@ int main(int argc, char** argv)
 
     Session session(RenderOptions{options->json, options->pretty, options->details}, out, err);
     session.set_force(options->force);
+    if (options->batch)
+        return run_batch_file(session, *options->batch, options->words);
     return run_command_line(session, options->words);
 }

@@ -9,13 +9,33 @@ namespace vdpa::cli {
 namespace {
 
 constexpr std::array options{
-    OptionSpec{"-V", "--Version", "-V[ersion]", &GlobalOptions::version},
-    OptionSpec{"-j", "--json", "-j[son]", &GlobalOptions::json},
-    OptionSpec{"-p", "--pretty", "-p[retty]", &GlobalOptions::pretty},
-    OptionSpec{"-d", "--details", "-d[etails]", &GlobalOptions::details},
-    OptionSpec{"-f", "--force", "-f[orce]", &GlobalOptions::force},
-    OptionSpec{"-h", "--help", "-h[elp]", &GlobalOptions::help},
+    OptionSpec{"-V", "--Version", "", "-V[ersion]", &GlobalOptions::version},
+    OptionSpec{"-j", "--json", "", "-j[son]", &GlobalOptions::json},
+    OptionSpec{"-p", "--pretty", "", "-p[retty]", &GlobalOptions::pretty},
+    OptionSpec{"-d", "--details", "", "-d[etails]", &GlobalOptions::details},
+    OptionSpec{"-f", "--force", "-force", "-f[orce]", &GlobalOptions::force},
+    OptionSpec{"-b", "--batch", "-batch", "-b[atch] FILE", nullptr, &GlobalOptions::batch, "FILE"},
+    OptionSpec{"-h", "--help", "", "-h[elp]", &GlobalOptions::help},
 };
+
+bool is_known(std::string_view arg)
+{
+    for (const OptionSpec& spec : options)
+        if (arg == spec.short_name || arg == spec.long_name)
+            return true;
+    // Flags given together: "-jp".
+    if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-') {
+        for (char c : arg.substr(1)) {
+            bool flag = false;
+            for (const OptionSpec& spec : options)
+                flag = flag || (spec.flag && spec.short_name[1] == c);
+            if (!flag)
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
 
 } // namespace
 
@@ -26,30 +46,38 @@ std::span<const OptionSpec> option_table()
 
 Result<GlobalOptions> parse_options(int argc, char** argv)
 {
+    // CLI11 knows no single-dash long options: spell them with two.
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::string& arg : args) {
+        if (arg == "--")
+            break;
+        for (const OptionSpec& spec : options)
+            if (!spec.single_dash_name.empty() && arg == spec.single_dash_name)
+                arg = std::string(spec.long_name);
+    }
+    std::reverse(args.begin(), args.end()); // CLI11 takes its vector backwards
+
     GlobalOptions parsed;
     CLI::App app;
     app.set_help_flag(); // -h is ours: it prints iproute2-style help
-    for (const OptionSpec& spec : options)
-        app.add_flag(std::string(spec.short_name) + "," + std::string(spec.long_name),
-                     parsed.*spec.flag);
+    for (const OptionSpec& spec : options) {
+        std::string names = std::string(spec.short_name) + "," + std::string(spec.long_name);
+        if (spec.flag)
+            app.add_flag(names, parsed.*spec.flag);
+        else
+            app.add_option(names, parsed.*spec.value);
+    }
     app.add_option("words", parsed.words);
     try {
-        app.parse(argc, argv);
+        app.parse(args);
     } catch (const CLI::ParseError& error) {
-        // CLI11 lists what it did not expect; we name the option.
         std::string message = error.what();
-        for (int i = 1; i < argc; ++i) {
-            std::string_view arg = argv[i];
-            if (arg == "--")
+        for (auto arg = args.rbegin(); arg != args.rend(); ++arg) {
+            if (*arg == "--")
                 break;
-            if (arg.size() > 1 && arg[0] == '-') {
-                bool known = false;
-                for (const OptionSpec& spec : options)
-                    known = known || arg == spec.short_name || arg == spec.long_name;
-                if (!known) {
-                    message = "Unknown option \"" + std::string(arg) + "\"";
-                    break;
-                }
+            if (arg->size() > 1 && (*arg)[0] == '-' && !is_known(*arg)) {
+                message = "Unknown option \"" + *arg + "\"";
+                break;
             }
         }
         return Error::invalid(message);

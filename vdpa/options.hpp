@@ -5,6 +5,7 @@
 // completion.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,14 +22,19 @@ struct GlobalOptions {
     bool pretty = false;
     bool details = false;
     bool force = false;
-    std::vector<std::string> words; // everything that is not an option
+    std::optional<std::string> batch; // -b FILE, "-" for stdin
+    std::vector<std::string> words;   // everything that is not an option
 };
 
 struct OptionSpec {
     std::string_view short_name; // "-j"
     std::string_view long_name;  // "--json"
-    std::string_view help_form;  // "-j[son]", as the usage line shows it
-    bool GlobalOptions::*flag;
+    // `ip -batch` spells some long options with one dash; so do we.
+    std::string_view single_dash_name; // "-batch", or empty
+    std::string_view help_form;        // "-j[son]", as the usage line shows it
+    bool GlobalOptions::*flag = nullptr;
+    std::optional<std::string> GlobalOptions::*value = nullptr; // options taking a value
+    std::string_view value_name = {};                           // "FILE"
 };
 
 std::span<const OptionSpec> option_table();

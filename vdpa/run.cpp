@@ -24,6 +24,7 @@ int run_words(Session& session, std::span<const std::string> words)
         break;
     }
     session.set_command_help(help_text(*invocation.help_node, invocation.help_path));
+    session.reset_renderer();
     return invocation.command->handler(session, invocation.arguments);
 }
 
@@ -32,7 +33,8 @@ int run_command_line(Session& session, std::span<const std::string> words)
     int status = run_words(session, words);
     // iproute2 ends every JSON run with a newline once it reached the
     // kernel, even when the command printed no document.
-    if (session.render_options().json && !session.connection_failed())
+    if (session.render_options().json && !session.connection_failed() &&
+        !session.lines_complete())
         session.out().put('\n');
     session.out().flush();
     return status;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <vdpa/bus.hpp>
 #include <vdpa/client.hpp>
@@ -30,6 +31,19 @@ public:
     // The vdpa bus in sysfs: drivers, character devices, holders.
     const DeviceBus& bus() const { return bus_; }
     void use_bus(DeviceBus bus) { bus_ = std::move(bus); }
+
+    // A show command printed a JSON document (batch mode ends each with a
+    // newline); reading the flag clears it.
+    void document_printed() { document_printed_ = true; }
+    bool take_document_printed() { return std::exchange(document_printed_, false); }
+
+    // The command ends its own lines (monitor's JSON lines): no closing
+    // newline after it.
+    void set_lines_complete() { lines_complete_ = true; }
+    bool lines_complete() const { return lines_complete_; }
+
+    // Each command gets a fresh renderer (a JSON writer holds state).
+    void reset_renderer() { renderer_.reset(); }
 
     // -f: proceed although the device is in use.
     bool force() const { return force_; }
@@ -65,6 +79,8 @@ private:
     std::optional<Client> client_;
     DeviceBus bus_;
     bool force_ = false;
+    bool document_printed_ = false;
+    bool lines_complete_ = false;
     std::unique_ptr<Renderer> renderer_;
     std::string command_help_;
     bool connection_failed_ = false;

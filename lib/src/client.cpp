@@ -38,7 +38,8 @@ Error family_absent(const ClientOptions& options)
 }
 
 // Collects the single record of a doit request.
-template <typename T> struct Single {
+template <typename T>
+struct Single {
     std::optional<T> record;
 
     netlink::MessageHandler handler(Result<T> (*decode)(const nlmsghdr*))

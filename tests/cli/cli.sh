@@ -51,7 +51,13 @@ for help in "" help h -h --help; do
   # shellcheck disable=SC2086
   expect 0 "" "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }*" $help
 done
-expect 0 "" "*where  OBJECT := { mgmtdev | dev }*OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -d[etails] | -f[orce] | -h[elp] }*" help
+expect 0 "" "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }${nl}       vdpa [ OPTIONS ] -b[atch] FILE${nl}where  OBJECT := { mgmtdev | dev | monitor }${nl}       OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -d[etails] | -f[orce] | -b[atch] FILE | -h[elp] }" help
+expect 0 "" "Usage: vdpa monitor" monitor help
+expect 1 "" "Unknown option \"foo\"" monitor foo
+expect 1 "" "A command cannot be given with -b: put it in the file." -b - dev show
+expect 1 "" "Error: cannot open /nonexistent/batch: No such file or directory." -b /nonexistent/batch
+expect 1 "" "Usage: vdpa*${nl}unterminated quoted string${nl}Command failed /dev/fd/*:2" -b <(printf 'help\ndev show "x\n')
+expect 1 "" "Command \"foo\" not found${nl}Command failed /dev/fd/*:1${nl}Command \"bar\" not found${nl}Command failed /dev/fd/*:2" -force -b <(printf 'dev foo\ndev bar\n')
 expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" mgmtdev help
 expect 0 "" "Usage: vdpa dev { show | list } [ DEV ]*vdpa dev add name NAME mgmtdev [BUS/]MGMTDEV*vdpa dev del DEV*vdpa dev config show [ DEV ]*vdpa dev vstats show DEV qidx QUEUE_INDEX*vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev help
 expect 0 "" "Usage: vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev set help

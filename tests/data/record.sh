@@ -78,5 +78,8 @@ reset
 "$NLRECORD" lifecycle.nlrec \
   add:t0:vdpasim_net:mac=00-11-22-33-44-55:mtu=1400 dev-get:t0 config-get:t0 \
   set-mac:t0:00-11-22-33-44-66 config-get:t0 del:t0 dev-get:t0
+# Scenario "uevents": what the kernel announces during a device's life.
+reset
+python3 "$DATA/record_uevents.py" "$REF" uevents.rec
 reset
 echo "recorded on Linux $(uname -r) with $("$REF" -V)"

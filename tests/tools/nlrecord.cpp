@@ -68,8 +68,8 @@ MacAddress mac_from(const std::string& text)
 {
     MacAddress mac;
     unsigned o[6];
-    if (std::sscanf(text.c_str(), "%x-%x-%x-%x-%x-%x", &o[0], &o[1], &o[2], &o[3], &o[4],
-                    &o[5]) != 6)
+    if (std::sscanf(text.c_str(), "%x-%x-%x-%x-%x-%x", &o[0], &o[1], &o[2], &o[3], &o[4], &o[5]) !=
+        6)
         throw std::runtime_error("MAC must be written aa-bb-cc-dd-ee-ff in steps: " + text);
     for (int i = 0; i < 6; ++i)
         mac.octets[i] = static_cast<std::uint8_t>(o[i]);
@@ -130,7 +130,7 @@ std::string run_step(Client& client, const std::string& step)
     throw std::runtime_error("unknown step " + step);
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -149,8 +149,8 @@ int main(int argc, char** argv)
         std::cerr << "nlrecord: " << transport.error().message << "\n";
         return 1;
     }
-    auto client = open_client(
-        std::make_unique<RecordingTransport>(*std::move(transport), out), ClientOptions{});
+    auto client = open_client(std::make_unique<RecordingTransport>(*std::move(transport), out),
+                              ClientOptions{});
     if (!client) {
         std::cerr << "nlrecord: " << client.error().message << "\n";
         return 1;

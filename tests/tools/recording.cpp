@@ -59,4 +59,4 @@ std::vector<Exchange> read_recording(const std::string& path)
     return exchanges;
 }
 
-}  // namespace vdpa::testing
+} // namespace vdpa::testing

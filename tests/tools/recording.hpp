@@ -14,7 +14,7 @@ namespace vdpa::testing {
 using Bytes = std::vector<std::byte>;
 
 struct Exchange {
-    std::string step;  // the "# step:" comment before it
+    std::string step; // the "# step:" comment before it
     Bytes request;
     std::vector<Bytes> replies;
 };
@@ -25,4 +25,4 @@ Bytes from_hex(const std::string& hex);
 // Reads a recording; throws std::runtime_error on a malformed file.
 std::vector<Exchange> read_recording(const std::string& path);
 
-}  // namespace vdpa::testing
+} // namespace vdpa::testing

@@ -25,7 +25,7 @@ bool same_request(const Bytes& recorded, std::span<const std::byte> sent)
                       sent.begin() + sizeof(nlmsghdr));
 }
 
-}  // namespace
+} // namespace
 
 ReplayTransport::ReplayTransport(std::vector<Exchange> exchanges)
     : exchanges_(std::move(exchanges)), used_(exchanges_.size(), false)
@@ -57,8 +57,8 @@ Result<void> ReplayTransport::send(std::span<const std::byte> message)
         return {};
     }
     unmatched_.emplace_back(message.begin(), message.end());
-    return Error::system(EIO, "no recorded exchange matches the request " +
-                                  to_hex(unmatched_.back()));
+    return Error::system(EIO,
+                         "no recorded exchange matches the request " + to_hex(unmatched_.back()));
 }
 
 Result<std::size_t> ReplayTransport::receive(std::span<std::byte> buffer)
@@ -99,4 +99,4 @@ std::vector<Bytes> replies_of(const std::vector<Exchange>& exchanges, const std:
     throw std::runtime_error("no recorded step " + step);
 }
 
-}  // namespace vdpa::testing
+} // namespace vdpa::testing

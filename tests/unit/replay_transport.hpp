@@ -45,4 +45,4 @@ Client replay_client(std::vector<Exchange> exchanges);
 // Every reply datagram of the exchanges recorded for `step`.
 std::vector<Bytes> replies_of(const std::vector<Exchange>& exchanges, const std::string& step);
 
-}  // namespace vdpa::testing
+} // namespace vdpa::testing

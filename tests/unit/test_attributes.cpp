@@ -64,7 +64,7 @@ TEST(Attributes, ReadsKnownSkipsPaddingAndUnknown)
 TEST(Attributes, WrongSizeIsAnError)
 {
     Stream s;
-    s.u16(2, 1);  // ID is a u32
+    s.u16(2, 1); // ID is a u32
     auto attrs = AttrSet::parse(s.bytes(), policy);
     ASSERT_FALSE(attrs.ok());
     EXPECT_EQ(attrs.error().kind, ErrorKind::protocol);
@@ -127,5 +127,5 @@ TEST(Attributes, ForEachKeepsMessageOrderOfRepeats)
     EXPECT_EQ(*attrs->string(1), "b");
 }
 
-}  // namespace
-}  // namespace vdpa::netlink
+} // namespace
+} // namespace vdpa::netlink

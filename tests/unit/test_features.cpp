@@ -12,7 +12,7 @@ TEST(FeatureName, NamesTransportBitsForEveryDevice)
         EXPECT_EQ(feature_name(id, 32), "VERSION_1");
         EXPECT_EQ(feature_name(id, 33), "ACCESS_PLATFORM");
         EXPECT_EQ(feature_name(id, 38), "NOTIFICATION_DATA");
-        EXPECT_EQ(feature_name(id, 39), "");  // iproute2 prints bit_39
+        EXPECT_EQ(feature_name(id, 39), ""); // iproute2 prints bit_39
     }
 }
 
@@ -24,8 +24,8 @@ TEST(FeatureName, NamesNetBitsExactlyAsIproute2)
     EXPECT_EQ(feature_name(1, 27), "ANY_LAYOUT");
     EXPECT_EQ(feature_name(1, 63), "SPEED_DUPLEX");
     // Bits iproute2 leaves unnamed stay unnamed, so "bit_N" output matches.
-    EXPECT_EQ(feature_name(1, 6), "");   // GSO
-    EXPECT_EQ(feature_name(1, 54), "");  // GUEST_USO4
+    EXPECT_EQ(feature_name(1, 6), "");  // GSO
+    EXPECT_EQ(feature_name(1, 54), ""); // GUEST_USO4
     EXPECT_EQ(feature_name(1, 64), "");
 }
 
@@ -43,5 +43,5 @@ TEST(FeatureName, DeviceBitsOfOtherClassesAreUnnamed)
     EXPECT_EQ(feature_name(3, 5), "");
 }
 
-}  // namespace
-}  // namespace vdpa
+} // namespace
+} // namespace vdpa

@@ -127,5 +127,5 @@ TEST(Golden, UnboundDevicePrintsLikeIproute2)
     expect_like_iproute2("unbound.golden", "unbound.nlrec");
 }
 
-}  // namespace
-}  // namespace vdpa::testing
+} // namespace
+} // namespace vdpa::testing

@@ -66,9 +66,10 @@ TEST(JsonWriter, CompactHasNoSpaces)
     Buffer buffer;
     JsonWriter json(buffer.out(), false);
     write_sample(json);
-    EXPECT_EQ(buffer.text(), R"({"config":{"n0":{"mac":"00:11:22:33:44:55","link ":"up","link_announce ":)"
-                             R"(false,"mtu":1400,"negotiated_features":["MTU",40]},"b0":{},"empty":[]}})"
-                             "\n");
+    EXPECT_EQ(buffer.text(),
+              R"({"config":{"n0":{"mac":"00:11:22:33:44:55","link ":"up","link_announce ":)"
+              R"(false,"mtu":1400,"negotiated_features":["MTU",40]},"b0":{},"empty":[]}})"
+              "\n");
 }
 
 TEST(JsonWriter, PrettyKeepsArraysOnOneLine)
@@ -99,5 +100,5 @@ TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters)
     EXPECT_EQ(buffer.text(), R"("a\"b\\c\nd\te\u0001z")");
 }
 
-}  // namespace
-}  // namespace vdpa::cli
+} // namespace
+} // namespace vdpa::cli

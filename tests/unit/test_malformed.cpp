@@ -46,7 +46,8 @@ struct Step {
     std::vector<std::uint16_t> mandatory;
 };
 
-template <typename T> Result<void> discard(Result<T> result)
+template <typename T>
+Result<void> discard(Result<T> result)
 {
     if (!result)
         return std::move(result).error();

@@ -55,9 +55,15 @@ TEST(Parser, UnknownObjectsAndCommandsInIproute2Words)
 
 TEST(Parser, HelpAtEveryLevel)
 {
-    for (auto words : std::vector<std::vector<std::string>>{
-             {}, {"help"}, {"h"}, {"mgmtdev"}, {"dev", "help"}, {"dev", "config", "h"},
-             {"dev", "vstats", "help"}, {"dev", "set", "help"}, {"dev", "add", "help"}})
+    for (auto words : std::vector<std::vector<std::string>>{{},
+                                                            {"help"},
+                                                            {"h"},
+                                                            {"mgmtdev"},
+                                                            {"dev", "help"},
+                                                            {"dev", "config", "h"},
+                                                            {"dev", "vstats", "help"},
+                                                            {"dev", "set", "help"},
+                                                            {"dev", "add", "help"}})
         EXPECT_EQ(parse(words).action, Invocation::Action::help);
     // iproute2 takes only the full word under vstats, and bare vstats is an error.
     EXPECT_EQ(parse({"dev", "vstats", "h"}).message, "Command \"h\" not found");
@@ -129,5 +135,5 @@ TEST(Parser, RefusesBadNamesBeforeTheKernelSeesThem)
     EXPECT_EQ(parse({"dev", "show", "\xc3\xa9t\xc3\xa9"}).action, Invocation::Action::run);
 }
 
-}  // namespace
-}  // namespace vdpa::cli
+} // namespace
+} // namespace vdpa::cli

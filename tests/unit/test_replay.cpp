@@ -19,7 +19,8 @@ TEST(Replay, ResolvesTheFamilyOnce)
     EXPECT_NE(family.id, 0);
     EXPECT_EQ(family.version, 1u);
     EXPECT_EQ(family.max_attribute, uapi::attr_count);
-    for (std::uint32_t command = uapi::cmd_mgmtdev_get; command <= uapi::cmd_dev_attr_set; ++command)
+    for (std::uint32_t command = uapi::cmd_mgmtdev_get; command <= uapi::cmd_dev_attr_set;
+         ++command)
         EXPECT_TRUE(family.has_command(command)) << command;
     EXPECT_FALSE(family.has_command(uapi::cmd_mgmtdev_new));
 }
@@ -86,7 +87,7 @@ TEST(Replay, DecodesNetConfiguration)
     EXPECT_FALSE(config->net->announce());
     // NET_STATUS travels as a u16 although the header says u8.
     EXPECT_EQ(*config->net->status, 1);
-    EXPECT_FALSE(config->net->max_vq_pairs.has_value());  // no MQ
+    EXPECT_FALSE(config->net->max_vq_pairs.has_value()); // no MQ
     EXPECT_EQ(*config->negotiated_features, 0x300830028ull);
     EXPECT_EQ(*config->device_features, 0x308830028ull);
 }
@@ -193,5 +194,5 @@ TEST(Replay, RefusesBadNamesWithoutAsking)
     EXPECT_EQ(client.change_device({"n0", std::nullopt}).error().kind, ErrorKind::invalid_argument);
 }
 
-}  // namespace
-}  // namespace vdpa::testing
+} // namespace
+} // namespace vdpa::testing

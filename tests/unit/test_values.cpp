@@ -33,8 +33,8 @@ TEST(ParseDecimal, AcceptsDigitsUpToTheLimit)
 
 TEST(ParseDecimal, RefusesSignsSpacesHexAndOverflow)
 {
-    for (const char* text : {"", "-1", "+1", " 1", "1 ", "0x100", "abc", "65536", "1e3",
-                             "99999999999999999999999"}) {
+    for (const char* text :
+         {"", "-1", "+1", " 1", "1 ", "0x100", "abc", "65536", "1e3", "99999999999999999999999"}) {
         auto value = parse_decimal("mtu", text, 65535);
         ASSERT_FALSE(value.ok()) << text;
         EXPECT_EQ(value.error().message, std::string("invalid mtu \"") + text +
@@ -78,5 +78,5 @@ TEST(ParseMgmtdevHandle, RefusesTwoSlashesWithIproute2sWords)
     EXPECT_FALSE(parse_mgmtdev_handle("/name").ok());
 }
 
-}  // namespace
-}  // namespace vdpa::cli
+} // namespace
+} // namespace vdpa::cli

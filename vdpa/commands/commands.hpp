@@ -18,4 +18,6 @@ int dev_set(Session& session, const Arguments& arguments);
 int dev_config_show(Session& session, const Arguments& arguments);
 int dev_vstats_show(Session& session, const Arguments& arguments);
 
+int monitor(Session& session, const Arguments& arguments);
+
 } // namespace vdpa::cli

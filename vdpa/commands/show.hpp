@@ -15,10 +15,12 @@
 
 namespace vdpa::cli {
 
-template <typename Record> using FetchOne = std::function<Result<Record>(Client&)>;
+template <typename Record>
+using FetchOne = std::function<Result<Record>(Client&)>;
 template <typename Record>
 using FetchAll = std::function<Result<void>(Client&, const RecordSink<Record>&)>;
-template <typename Record> using RenderRecord = std::function<void(Renderer&, const Record&)>;
+template <typename Record>
+using RenderRecord = std::function<void(Renderer&, const Record&)>;
 
 // Renders `fetch_one` when it is set, else every record of `fetch_all`.
 template <typename Record>
@@ -41,6 +43,7 @@ int show_section(Session& session, std::string_view section, const FetchOne<Reco
         result = fetch_all(*client, [&](const Record& record) { render(renderer, record); });
     }
     renderer.end_section();
+    session.document_printed();
     return session.finish(result);
 }
 

@@ -14,7 +14,10 @@ namespace {
 
 class JsonRenderer final : public Renderer {
 public:
-    JsonRenderer(Output& out, bool pretty, bool details) : json_(out, pretty), details_(details) {}
+    JsonRenderer(Output& out, bool pretty, bool details)
+        : out_(out), json_(out, pretty), details_(details)
+    {
+    }
 
     void begin_section(std::string_view section) override
     {
@@ -105,8 +108,25 @@ public:
         json_.end_object();
     }
 
+    void event(const BusEvent& event) override
+    {
+        // JSON lines: compact whatever -p says, one document per event.
+        JsonWriter line(out_, false);
+        line.begin_object();
+        line.field("object", event_object_name(event.object));
+        if (event.object != BusEvent::Object::lost) {
+            line.field("action", event_action_name(event.action));
+            line.field("dev", event.device);
+            if (!event.name.empty())
+                line.field(event_name_key(event), event.name);
+        }
+        line.end_object();
+        line.finish();
+    }
+
 private:
-    template <typename T> void optional_field(std::string_view key, const std::optional<T>& value)
+    template <typename T>
+    void optional_field(std::string_view key, const std::optional<T>& value)
     {
         if (value)
             json_.field(key, static_cast<std::uint64_t>(*value));
@@ -168,6 +188,7 @@ private:
         optional_flag("flush", block.flush);
     }
 
+    Output& out_;
     JsonWriter json_;
     bool details_;
 };

@@ -18,7 +18,8 @@ public:
     void write(std::string_view text) { std::fwrite(text.data(), 1, text.size(), file_); }
     void put(char c) { std::fputc(c, file_); }
 
-    template <typename... Args> void print(fmt::format_string<Args...> format, Args&&... args)
+    template <typename... Args>
+    void print(fmt::format_string<Args...> format, Args&&... args)
     {
         fmt::print(file_, format, std::forward<Args>(args)...);
     }

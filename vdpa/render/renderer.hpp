@@ -13,6 +13,7 @@
 
 #include <vdpa/bus.hpp>
 #include <vdpa/model.hpp>
+#include <vdpa/monitor.hpp>
 
 #include "render/output.hpp"
 
@@ -44,6 +45,8 @@ public:
     virtual void device(const Device& device, const DeviceDetails* details) = 0;
     virtual void config(const DeviceConfig& config) = 0;
     virtual void queue_stats(const QueueStats& stats) = 0;
+    // One line per bus event (JSON: one compact document per line).
+    virtual void event(const BusEvent& event) = 0;
 };
 
 std::unique_ptr<Renderer> make_text_renderer(Output& out, bool details);

@@ -79,6 +79,21 @@ public:
         out_.put('\n');
     }
 
+    void event(const BusEvent& event) override
+    {
+        if (event.object == BusEvent::Object::lost) {
+            out_.write("lost events: the kernel dropped some before they were read\n");
+            return;
+        }
+        out_.print("{} {} {}", event_object_name(event.object), event_action_name(event.action),
+                   event.device);
+        if (event.object == BusEvent::Object::device && !event.name.empty())
+            out_.print(" driver {}", event.name);
+        else if (event.object != BusEvent::Object::device)
+            out_.print(" {}", event.name);
+        out_.put('\n');
+    }
+
 private:
     static std::string_view or_none(std::string_view text) { return text.empty() ? "none" : text; }
 

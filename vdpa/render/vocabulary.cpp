@@ -40,6 +40,52 @@ std::string_view queue_type_name(QueueType type)
     return "rx";
 }
 
+std::string_view event_object_name(BusEvent::Object object)
+{
+    switch (object) {
+    case BusEvent::Object::device:
+        return "dev";
+    case BusEvent::Object::chardev:
+        return "chardev";
+    case BusEvent::Object::virtio:
+        return "virtio";
+    case BusEvent::Object::netdev:
+        return "netdev";
+    case BusEvent::Object::disk:
+        return "disk";
+    case BusEvent::Object::lost:
+        break;
+    }
+    return "lost";
+}
+
+std::string_view event_action_name(BusEvent::Action action)
+{
+    switch (action) {
+    case BusEvent::Action::add:
+        return "add";
+    case BusEvent::Action::remove:
+        return "del";
+    case BusEvent::Action::bind:
+        return "bind";
+    case BusEvent::Action::unbind:
+        break;
+    }
+    return "unbind";
+}
+
+std::string_view event_name_key(const BusEvent& event)
+{
+    switch (event.object) {
+    case BusEvent::Object::device:
+        return "driver";
+    case BusEvent::Object::virtio:
+        return "virtio_device";
+    default:
+        return event_object_name(event.object);
+    }
+}
+
 std::vector<FeatureBit> feature_bits(std::uint64_t features, std::uint32_t device_id)
 {
     std::vector<FeatureBit> bits;
@@ -50,7 +96,8 @@ std::vector<FeatureBit> feature_bits(std::uint64_t features, std::uint32_t devic
 }
 
 namespace {
-template <typename T> std::optional<std::uint64_t> widen(const std::optional<T>& value)
+template <typename T>
+std::optional<std::uint64_t> widen(const std::optional<T>& value)
 {
     return value ? std::optional<std::uint64_t>(*value) : std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <vdpa/model.hpp>
+#include <vdpa/monitor.hpp>
 
 namespace vdpa::cli {
 
@@ -20,6 +21,13 @@ std::string_view device_type_name(std::uint32_t device_id);
 std::string_view class_name(unsigned class_bit);
 
 std::string_view queue_type_name(QueueType type);
+
+// Monitor vocabulary: "dev", "chardev", "virtio", "netdev", "disk", "lost";
+// "add", "del", "bind", "unbind"; and the JSON key for the event's name
+// ("driver", "chardev", "virtio_device", "netdev", "disk").
+std::string_view event_object_name(BusEvent::Object object);
+std::string_view event_action_name(BusEvent::Action action);
+std::string_view event_name_key(const BusEvent& event);
 
 struct FeatureBit {
     unsigned bit;

@@ -30,7 +30,8 @@ struct VDPA_EXPORT ClientOptions {
     std::string sysfs_root = "/sys";
 };
 
-template <typename T> using RecordSink = std::function<void(const T&)>;
+template <typename T>
+using RecordSink = std::function<void(const T&)>;
 
 class VDPA_EXPORT Client {
 public:

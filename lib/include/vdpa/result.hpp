@@ -48,7 +48,8 @@ struct VDPA_EXPORT Error {
 
 // A value or an Error. Small on purpose: no exceptions cross the library
 // boundary, and callers test ok() before reading value().
-template <typename T> class [[nodiscard]] Result {
+template <typename T>
+class [[nodiscard]] Result {
 public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
@@ -74,7 +75,8 @@ private:
     std::variant<T, Error> state_;
 };
 
-template <> class [[nodiscard]] Result<void> {
+template <>
+class [[nodiscard]] Result<void> {
 public:
     Result() = default;
     Result(Error error) : error_(std::move(error)) {}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <vdpa/monitor.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sysfs.hpp"
+
+namespace vdpa {
+namespace {
+
+std::vector<std::string> components(std::string_view path)
+{
+    std::vector<std::string> parts;
+    std::size_t at = 0;
+    while (at < path.size()) {
+        std::size_t end = path.find('/', at);
+        if (end == std::string_view::npos)
+            end = path.size();
+        if (end > at)
+            parts.emplace_back(path.substr(at, end - at));
+        at = end + 1;
+    }
+    return parts;
+}
+
+bool is_virtio_name(std::string_view name)
+{
+    return name.size() > 6 && name.substr(0, 6) == "virtio" &&
+           std::all_of(name.begin() + 6, name.end(), ::isdigit);
+}
+
+} // namespace
+
+std::string_view Uevent::value(std::string_view key) const
+{
+    auto found = values.find(key);
+    return found == values.end() ? std::string_view() : std::string_view(found->second);
+}
+
+std::optional<Uevent> parse_uevent(std::span<const std::byte> datagram)
+{
+    std::string_view text(reinterpret_cast<const char*>(datagram.data()), datagram.size());
+    std::size_t end = text.find('\0');
+    std::string_view header = text.substr(0, end);
+    std::size_t at = header.find('@');
+    if (at == std::string_view::npos || at == 0)
+        return std::nullopt; // not a kernel uevent (udev's start "libudev")
+    Uevent uevent;
+    uevent.action = std::string(header.substr(0, at));
+    uevent.devpath = std::string(header.substr(at + 1));
+    while (end != std::string_view::npos && end + 1 < text.size()) {
+        std::size_t start = end + 1;
+        end = text.find('\0', start);
+        std::string_view pair =
+            text.substr(start, end == std::string_view::npos ? end : end - start);
+        std::size_t equals = pair.find('=');
+        if (equals != std::string_view::npos)
+            uevent.values.emplace(pair.substr(0, equals), pair.substr(equals + 1));
+    }
+    return uevent;
+}
+
+BusEventDecoder::BusEventDecoder(BusPaths paths) : paths_(std::move(paths)) {}
+
+void BusEventDecoder::scan()
+{
+    devices_.clear();
+    drivers_.clear();
+    chardevs_.clear();
+    std::string devices = paths_.sysfs + "/bus/vdpa/devices";
+    for (const std::string& name : sysfs::list(devices)) {
+        devices_.insert(name);
+        if (auto driver = sysfs::link_name(devices + "/" + name + "/driver"))
+            drivers_[name] = *driver;
+        if (auto details = DeviceBus(paths_).details(name); details && details->vhost_path)
+            chardevs_[name] = *details->vhost_path;
+    }
+}
+
+std::vector<BusEvent> BusEventDecoder::decode(const Uevent& uevent)
+{
+    using Object = BusEvent::Object;
+    using Action = BusEvent::Action;
+    std::vector<BusEvent> events;
+    std::string_view subsystem = uevent.value("SUBSYSTEM");
+    std::vector<std::string> parts = components(uevent.devpath);
+    if (parts.empty())
+        return events;
+
+    if (subsystem == "vdpa") {
+        const std::string& device = parts.back();
+        if (uevent.action == "add") {
+            devices_.insert(device);
+            events.push_back({Object::device, Action::add, device, ""});
+        } else if (uevent.action == "remove") {
+            devices_.erase(device);
+            drivers_.erase(device);
+            events.push_back({Object::device, Action::remove, device, ""});
+        } else if (uevent.action == "bind") {
+            std::string driver(uevent.value("DRIVER"));
+            drivers_[device] = driver;
+            events.push_back({Object::device, Action::bind, device, driver});
+            // vhost-vdpa character devices have neither bus nor class, so
+            // the kernel sends no uevent for them: they exist once
+            // vhost_vdpa is bound, and sysfs names them.
+            if (driver == "vhost_vdpa")
+                if (auto details = DeviceBus(paths_).details(device);
+                    details && details->vhost_path) {
+                    chardevs_[device] = *details->vhost_path;
+                    events.push_back({Object::chardev, Action::add, device, *details->vhost_path});
+                }
+        } else if (uevent.action == "unbind") {
+            if (auto chardev = chardevs_.find(device); chardev != chardevs_.end()) {
+                events.push_back({Object::chardev, Action::remove, device, chardev->second});
+                chardevs_.erase(chardev);
+            }
+            events.push_back({Object::device, Action::unbind, device, drivers_[device]});
+            drivers_.erase(device);
+        }
+        return events;
+    }
+
+    // Below a vDPA device: .../<device>/virtioN[/net/<ifname>|/block/<disk>]
+    auto virtio = std::find_if(parts.begin(), parts.end(), is_virtio_name);
+    if (virtio == parts.begin() || virtio == parts.end() || !devices_.count(*(virtio - 1)))
+        return events;
+    const std::string& device = *(virtio - 1);
+    Action action;
+    if (uevent.action == "add")
+        action = Action::add;
+    else if (uevent.action == "remove")
+        action = Action::remove;
+    else
+        return events;
+    if (subsystem == "virtio" && virtio + 1 == parts.end())
+        events.push_back({Object::virtio, action, device, *virtio});
+    else if (subsystem == "net" && virtio + 3 == parts.end() && *(virtio + 1) == "net")
+        events.push_back({Object::netdev, action, device, parts.back()});
+    else if (subsystem == "block" && uevent.value("DEVTYPE") == "disk")
+        events.push_back({Object::disk, action, device, parts.back()});
+    return events;
+}
+
+BusMonitor::BusMonitor(int fd, BusPaths paths) : fd_(fd), decoder_(std::move(paths)) {}
+
+BusMonitor::BusMonitor(BusMonitor&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), decoder_(std::move(other.decoder_)),
+      pending_(std::move(other.pending_))
+{
+}
+
+BusMonitor& BusMonitor::operator=(BusMonitor&& other) noexcept
+{
+    if (this != &other) {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = std::exchange(other.fd_, -1);
+        decoder_ = std::move(other.decoder_);
+        pending_ = std::move(other.pending_);
+    }
+    return *this;
+}
+
+BusMonitor::~BusMonitor()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+Result<BusMonitor> BusMonitor::open(BusPaths paths)
+{
+    int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+    if (fd < 0)
+        return Error::system(errno, "cannot open a uevent socket");
+    // Adding a thousand devices is a burst of several thousand uevents.
+    int size = 8 << 20;
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    sockaddr_nl address{};
+    address.nl_family = AF_NETLINK;
+    address.nl_groups = 1; // the kernel's own events, not udev's
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) < 0) {
+        int saved = errno;
+        ::close(fd);
+        return Error::system(saved, "cannot subscribe to kernel uevents");
+    }
+    BusMonitor monitor(fd, std::move(paths));
+    // Subscribed first, then scanned: nothing happens unseen in between.
+    monitor.decoder_.scan();
+    return monitor;
+}
+
+Result<std::optional<BusEvent>> BusMonitor::next(std::chrono::milliseconds timeout)
+{
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (!pending_.empty()) {
+            BusEvent event = std::move(pending_.front());
+            pending_.erase(pending_.begin());
+            return std::optional(std::move(event));
+        }
+        int wait = -1;
+        if (timeout.count() >= 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            wait = static_cast<int>(std::max<std::int64_t>(0, left.count()));
+        }
+        pollfd poll_fd{fd_, POLLIN, 0};
+        int ready = ::poll(&poll_fd, 1, wait);
+        if (ready < 0 && errno == EINTR)
+            return std::optional<BusEvent>();
+        if (ready < 0)
+            return Error::system(errno, "cannot wait for uevents");
+        if (ready == 0)
+            return std::optional<BusEvent>();
+
+        std::byte buffer[8192];
+        sockaddr_nl sender{};
+        iovec iov{buffer, sizeof(buffer)};
+        msghdr message{};
+        message.msg_name = &sender;
+        message.msg_namelen = sizeof(sender);
+        message.msg_iov = &iov;
+        message.msg_iovlen = 1;
+        ssize_t length = ::recvmsg(fd_, &message, MSG_DONTWAIT);
+        if (length < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                continue;
+            if (errno == ENOBUFS) {
+                // What was remembered may be stale now: learn it again.
+                decoder_.scan();
+                return std::optional(
+                    BusEvent{BusEvent::Object::lost, BusEvent::Action::add, "", ""});
+            }
+            return Error::system(errno, "cannot receive a uevent");
+        }
+        // Only the kernel (port 0) speaks for the kernel.
+        if (sender.nl_pid != 0)
+            continue;
+        if (auto uevent = parse_uevent({buffer, static_cast<std::size_t>(length)}))
+            pending_ = decoder_.decode(*uevent);
+    }
+}
+
+} // namespace vdpa
