@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "options.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <CLI/CLI.hpp>
@@ -58,6 +59,14 @@ Result<GlobalOptions> parse_options(int argc, char** argv)
     std::reverse(args.begin(), args.end()); // CLI11 takes its vector backwards
 
     GlobalOptions parsed;
+    // Without anything that looks like an option there is nothing for
+    // CLI11 to do, and building its parser is a good part of a one-shot
+    // command's start-up (README, performance).
+    if (std::none_of(args.begin(), args.end(),
+                     [](const std::string& arg) { return !arg.empty() && arg[0] == '-'; })) {
+        parsed.words.assign(args.rbegin(), args.rend());
+        return parsed;
+    }
     CLI::App app;
     app.set_help_flag(); // -h is ours: it prints iproute2-style help
     for (const OptionSpec& spec : options) {

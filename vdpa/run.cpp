@@ -23,7 +23,7 @@ int run_words(Session& session, std::span<const std::string> words)
     case Invocation::Action::run:
         break;
     }
-    session.set_command_help(help_text(*invocation.help_node, invocation.help_path));
+    session.set_command(invocation.help_node, invocation.help_path);
     session.reset_renderer();
     return invocation.command->handler(session, invocation.arguments);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "session.hpp"
 
+#include "help.hpp"
 #include "report.hpp"
 
 namespace vdpa::cli {
@@ -57,6 +58,11 @@ int Session::finish(const Result<Ack>& result)
     if (!result->warning.empty())
         print_warning(err_, result->warning);
     return 0;
+}
+
+std::string Session::command_help() const
+{
+    return command_node_ ? help_text(*command_node_, command_path_) : std::string();
 }
 
 } // namespace vdpa::cli

@@ -19,6 +19,8 @@
 
 namespace vdpa::cli {
 
+struct Node;
+
 class Session {
 public:
     Session(const RenderOptions& render_options, Output& out, Output& err);
@@ -61,8 +63,14 @@ public:
     int finish(const Result<Ack>& result);
 
     // The help of the command being run, for usage errors found late.
-    void set_command_help(std::string help) { command_help_ = std::move(help); }
-    const std::string& command_help() const { return command_help_; }
+    // Kept as where to find it, and written out only when needed: batch
+    // mode runs thousands of commands that never print it.
+    void set_command(const Node* node, std::string path)
+    {
+        command_node_ = node;
+        command_path_ = std::move(path);
+    }
+    std::string command_help() const;
 
     const RenderOptions& render_options() const { return render_options_; }
     Output& out() { return out_; }
@@ -82,7 +90,8 @@ private:
     bool document_printed_ = false;
     bool lines_complete_ = false;
     std::unique_ptr<Renderer> renderer_;
-    std::string command_help_;
+    const Node* command_node_ = nullptr;
+    std::string command_path_;
     bool connection_failed_ = false;
 };
 
