@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""vdpa against iproute2's vdpa, side by side in one VM boot (bench/run.sh).
+
+Prints wall time, user CPU and peak RSS, and the ratio vdpa / iproute2 for:
+single commands; dumps of 100 and 1000 devices; adding then deleting 1000
+devices one iproute2 process per command, with `vdpa -b`, and with a minimal
+raw generic netlink loop (the kernel-bound limit). Runs alternate between
+the tools so that the VM's noise hits both alike; medians are reported.
+
+  bench.py VDPA REF NLLOOP PEAKRSS [--devices N] [--rounds R]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("vdpa")
+parser.add_argument("ref")
+parser.add_argument("nlloop")
+parser.add_argument("peakrss")
+parser.add_argument("--devices", type=int, default=1000)
+parser.add_argument("--rounds", type=int, default=15)
+args = parser.parse_args()
+
+# Both tools from tmpfs and stripped, as a distribution ships them: not
+# read over 9p, and not one with debug sections the other lacks.
+WORK = "/run/bench"
+os.makedirs(WORK, exist_ok=True)
+VDPA, REF, NLLOOP, PEAKRSS = (os.path.join(WORK, n)
+                               for n in ("vdpa", "iproute2-vdpa", "nlloop", "peakrss"))
+for source, target in ((args.vdpa, VDPA), (args.ref, REF), (args.nlloop, NLLOOP),
+                       (args.peakrss, PEAKRSS)):
+    shutil.copy(source, target)
+    subprocess.run(["strip", target], check=True)
+
+
+def run(argv, stdin=None):
+    """Wall seconds, user CPU seconds, peak RSS KiB of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if stdin:
+        process.stdin.write(stdin.encode())
+        process.stdin.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("failed: %s: %s" % (" ".join(argv), process.stderr.read().decode()))
+    return wall, usage.ru_utime, 0
+
+
+def peak_rss(argv):
+    """Peak RSS in KiB, measured by the small peakrss parent."""
+    result = subprocess.run([PEAKRSS] + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, check=True)
+    return int(result.stderr.split("peakrss ")[-1])
+
+
+def compare(label, ours, theirs, rounds=args.rounds):
+    """Alternating runs of two command lines; a table row of medians."""
+    results = {"ours": [], "theirs": []}
+    for _ in range(rounds):
+        results["ours"].append(run(ours))
+        results["theirs"].append(run(theirs))
+    med = {k: [statistics.median(r[i] for r in v) for i in range(2)] for k, v in results.items()}
+    med["ours"].append(peak_rss(ours))
+    med["theirs"].append(peak_rss(theirs))
+    row(label, med["ours"], med["theirs"])
+    return med
+
+
+def row(label, ours, theirs):
+    print("%-34s %9.1f %9.1f %6.2f   %7.2f %7.2f %6.2f   %6d %6d"
+          % (label, ours[0] * 1e3, theirs[0] * 1e3, ours[0] / theirs[0],
+             ours[1] * 1e3, theirs[1] * 1e3, (ours[1] / theirs[1]) if theirs[1] else float("nan"),
+             ours[2], theirs[2]), flush=True)
+
+
+def header(title):
+    print("\n" + title)
+    print("%-34s %9s %9s %6s   %7s %7s %6s   %6s %6s"
+          % ("", "vdpa ms", "ipr2 ms", "ratio", "vdpa u", "ipr2 u", "ratio", "vdpaKB", "iprKB"))
+
+
+def clean():
+    for name in os.listdir("/sys/bus/vdpa/devices"):
+        subprocess.run([REF, "dev", "del", name], check=True)
+
+
+def populate(count, prefix="d"):
+    """Devices made by the raw loop, so that populating costs little."""
+    subprocess.run([NLLOOP, "add", prefix, str(count), "vdpasim_net"], check=True)
+
+
+def set_autoprobe(on):
+    with open("/sys/bus/vdpa/drivers_autoprobe", "w") as f:
+        f.write("1" if on else "0")
+
+
+print("Linux %s; vdpa %s; %s" % (os.uname().release,
+      subprocess.run([VDPA, "-V"], capture_output=True, text=True).stdout.strip(),
+      subprocess.run([REF, "-V"], capture_output=True, text=True).stdout.strip()))
+print("medians of %d alternating runs; ms = wall time, u = user CPU ms, KB = peak RSS" % args.rounds)
+clean()
+set_autoprobe(False)
+
+header("Single commands")
+compare("-V", [VDPA, "-V"], [REF, "-V"])
+compare("mgmtdev show", [VDPA, "mgmtdev", "show"], [REF, "mgmtdev", "show"])
+compare("-j mgmtdev show vdpasim_net", [VDPA, "-j", "mgmtdev", "show", "vdpasim_net"],
+        [REF, "-j", "mgmtdev", "show", "vdpasim_net"])
+populate(1, "one")
+compare("dev show one0", [VDPA, "dev", "show", "one0"], [REF, "dev", "show", "one0"])
+compare("dev config show one0", [VDPA, "dev", "config", "show", "one0"],
+        [REF, "dev", "config", "show", "one0"])
+clean()
+
+rss = {}
+for count in (100, args.devices):
+    clean()
+    populate(count)
+    header("Dumps of %d devices" % count)
+    compare("dev show", [VDPA, "dev", "show"], [REF, "dev", "show"])
+    result = compare("-j dev show", [VDPA, "-j", "dev", "show"], [REF, "-j", "dev", "show"])
+    rss[count] = result["ours"][2]
+    compare("dev config show", [VDPA, "dev", "config", "show"], [REF, "dev", "config", "show"])
+clean()
+print("\nPeak RSS of vdpa -j dev show: %d KB at 100 devices, %d KB at %d: %+d KB"
+      % (rss[100], rss[args.devices], args.devices, rss[args.devices] - rss[100]))
+
+n = args.devices
+print("\nAdd then delete %d devices (drivers_autoprobe off)" % n)
+
+
+def timed(label, steps):
+    start = time.perf_counter()
+    for step in steps:
+        step()
+    elapsed = time.perf_counter() - start
+    print("  %-44s %8.2f s" % (label, elapsed), flush=True)
+    clean()
+    return elapsed
+
+
+adds = "".join("dev add name b%d mgmtdev vdpasim_net\n" % i for i in range(n))
+dels = "".join("dev del b%d\n" % i for i in range(n))
+batch = timed("vdpa -b (one process for adds, one for deletes)",
+              [lambda: run([VDPA, "-b", "-"], adds), lambda: run([VDPA, "-b", "-"], dels)])
+raw = timed("raw generic netlink loop (nlloop)",
+            [lambda: run([NLLOOP, "add", "b", str(n), "vdpasim_net"]),
+             lambda: run([NLLOOP, "del", "b", str(n)])])
+one_each = timed("iproute2, one process per command",
+                 [lambda: [run([REF, "dev", "add", "name", "b%d" % i, "mgmtdev", "vdpasim_net"])
+                           for i in range(n)],
+                  lambda: [run([REF, "dev", "del", "b%d" % i]) for i in range(n)]])
+print("  vdpa -b is %.0fx faster than iproute2 one process per command (target >= 50x)"
+      % (one_each / batch))
+print("  vdpa -b takes %.2fx the raw loop's time (target <= 1.5x)" % (batch / raw))
+set_autoprobe(True)
