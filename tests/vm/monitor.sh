@@ -86,6 +86,24 @@ assert summary[-1] == ("dev", "del", "b0"), summary
 assert len(events) == 24, len(events)
 PY
 then tap_ok "JSON lines, one event each"; else tap_not_ok "JSON lines, one event each"; cat "$WORK/json" | tap_diag; fi
+
+# The examples of vdpa-monitor(8) are the net device's part of these runs
+# (the page shows one boot's numbers: eth0, virtio2, vhost-vdpa-0).
+if python3 - "$(dirname "$0")/../../man/vdpa-monitor.8" "$WORK/text" "$WORK/json" <<'PY'
+import re, sys
+page = open(sys.argv[1]).read().replace("\\-", "-")
+blocks = [block.strip().splitlines() for block in re.findall(r"^\.EX\n(.*?)^\.EE", page, re.M | re.S)]
+runs = [open(path).read().splitlines() for path in sys.argv[2:4]]
+number = lambda lines: [re.sub(r"(eth|virtio|vhost-vdpa-)[0-9]+", r"\1N", l) for l in lines]
+ok = True
+for shown, run in zip(blocks, runs):
+    if number(shown) != number(run[:len(shown)]):
+        ok = False
+        print("\n".join(["man: " + l for l in shown] + ["run: " + l for l in run[:len(shown)]]))
+sys.exit(0 if ok and len(blocks) == 2 else 1)
+PY
+then tap_ok "the examples of vdpa-monitor(8) are what it prints"
+else tap_not_ok "the examples of vdpa-monitor(8) are what it prints"; fi
 rm -rf "$WORK"
 reset_state
 tap_done
