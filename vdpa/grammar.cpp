@@ -118,22 +118,22 @@ constexpr std::array<KeywordUse, 0> no_keywords{};
 
 constexpr std::array add_keywords{
     KeywordUse{KeywordId::name, true},
-    KeywordUse{KeywordId::mgmtdev, true},
+    KeywordUse{KeywordId::mgmtdev, true, Complete::mgmtdev},
     KeywordUse{KeywordId::device_features, false},
     KeywordUse{KeywordId::mac, false},
     KeywordUse{KeywordId::mtu, false},
     KeywordUse{KeywordId::max_vqp, false},
-    KeywordUse{KeywordId::driver, false},
+    KeywordUse{KeywordId::driver, false, Complete::choices},
 };
 
 constexpr std::array set_keywords{
-    KeywordUse{KeywordId::name, true},
+    KeywordUse{KeywordId::name, true, Complete::device},
     KeywordUse{KeywordId::mac, false},
-    KeywordUse{KeywordId::driver, false},
+    KeywordUse{KeywordId::driver, false, Complete::choices},
 };
 
 constexpr std::array vstats_keywords{
-    KeywordUse{KeywordId::qidx, true},
+    KeywordUse{KeywordId::qidx, true, Complete::queue_index},
 };
 
 constexpr CommandSpec mgmtdev_show_command{"mgmtdev show", Positional::optional_mgmtdev,

@@ -74,9 +74,19 @@ enum class Positional : std::uint8_t {
     optional_mgmtdev, // [ [BUS/]NAME ]
 };
 
+// What completion offers for a keyword's value (bash-completion/vdpa).
+enum class Complete : std::uint8_t {
+    nothing,     // a new name, a number, a MAC: nothing to offer
+    device,      // an existing device's name
+    mgmtdev,     // a management device's handle
+    choices,     // the keyword's closed set of choices
+    queue_index, // 0 .. the device's max_vqs - 1
+};
+
 struct KeywordUse {
     KeywordId id;
     bool required;
+    Complete complete = Complete::nothing;
 };
 
 class Session;
