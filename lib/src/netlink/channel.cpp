@@ -25,6 +25,17 @@ struct ExtendedAck {
     std::uint16_t attribute = 0;
 };
 
+// The kernel reports -errno; anything else is a malformed reply (the
+// fuzzer's INT_MIN cannot even be negated).
+constexpr int max_errno = 4095;
+
+Error kernel_error(int status, ExtendedAck ack)
+{
+    if (status >= 0 ? status > max_errno : status < -max_errno)
+        return Error::protocol("malformed netlink reply: error code " + std::to_string(status));
+    return Error::kernel(status < 0 ? -status : status, std::move(ack.message), ack.attribute);
+}
+
 // The TLVs a kernel with NETLINK_EXT_ACK appends to NLMSG_ERROR and
 // NLMSG_DONE. `tlv_offset` is where they start within the payload.
 ExtendedAck read_extended_ack(const nlmsghdr* message, std::size_t tlv_offset,
@@ -64,8 +75,7 @@ Result<Ack> read_error_message(const nlmsghdr* message, const Request& request)
     ExtendedAck ack = read_extended_ack(message, tlv_offset, request);
     if (error->error == 0)
         return Ack{std::move(ack.message)};
-    int errnum = error->error < 0 ? -error->error : error->error;
-    return Error::kernel(errnum, std::move(ack.message), ack.attribute);
+    return kernel_error(error->error, std::move(ack));
 }
 
 // NLMSG_DONE: the end of a dump, possibly carrying the dump's failure.
@@ -77,7 +87,7 @@ Result<Ack> read_done_message(const nlmsghdr* message, const Request& request)
         std::memcpy(&status, payload.data(), sizeof(status));
     ExtendedAck ack = read_extended_ack(message, sizeof(int), request);
     if (status < 0)
-        return Error::kernel(-status, std::move(ack.message), ack.attribute);
+        return kernel_error(status, std::move(ack));
     return Ack{std::move(ack.message)};
 }
 
