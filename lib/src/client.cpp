@@ -118,7 +118,7 @@ Result<Client> open_client(std::unique_ptr<netlink::Transport> transport, Client
 
 Result<Client> Client::open(const ClientOptions& options)
 {
-    auto transport = netlink::open_generic_netlink();
+    auto transport = netlink::open_generic_netlink(options.socket_receive_buffer);
     if (!transport)
         return std::move(transport).error();
     return open_client(*std::move(transport), options);

@@ -28,6 +28,10 @@ namespace vdpa {
 struct VDPA_EXPORT ClientOptions {
     // Where sysfs is mounted; tests point it elsewhere.
     std::string sysfs_root = "/sys";
+    // The socket's receive buffer (SO_RCVBUF) in bytes; 0 keeps the
+    // system's default. Dumps work with any size, in more system calls
+    // when it is small.
+    int socket_receive_buffer = 0;
 };
 
 template <typename T>

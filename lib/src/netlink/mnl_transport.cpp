@@ -56,7 +56,7 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<Transport>> open_generic_netlink()
+Result<std::unique_ptr<Transport>> open_generic_netlink(int receive_buffer)
 {
     mnl_socket* socket = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
     if (!socket)
@@ -68,6 +68,11 @@ Result<std::unique_ptr<Transport>> open_generic_netlink()
     int on = 1;
     mnl_socket_setsockopt(socket, NETLINK_EXT_ACK, &on, sizeof(on));
     mnl_socket_setsockopt(socket, NETLINK_CAP_ACK, &on, sizeof(on));
+
+    if (receive_buffer > 0 &&
+        setsockopt(mnl_socket_get_fd(socket), SOL_SOCKET, SO_RCVBUF, &receive_buffer,
+                   sizeof(receive_buffer)) < 0)
+        return Error::system(errno, "cannot set the netlink socket's receive buffer");
 
     if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0)
         return Error::system(errno, "cannot bind a generic netlink socket");

@@ -29,7 +29,8 @@ public:
     virtual std::uint32_t port_id() const = 0;
 };
 
-// A NETLINK_GENERIC socket with extended acks enabled.
-Result<std::unique_ptr<Transport>> open_generic_netlink();
+// A NETLINK_GENERIC socket with extended acks enabled, and the given
+// receive buffer size unless 0.
+Result<std::unique_ptr<Transport>> open_generic_netlink(int receive_buffer = 0);
 
 } // namespace vdpa::netlink
