@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "report.hpp"
 
+#include <cerrno>
 #include <cstring>
 
 namespace vdpa::cli {
@@ -24,6 +25,10 @@ void print_error(Output& err, const Error& error)
         if (!error.message.empty())
             print_sentence(err, "Error", error.message);
         err.print("kernel answers: {}\n", std::strerror(error.errnum));
+        // iproute2 stops at the line above; it leaves a newcomer guessing
+        // (README, differences).
+        if (error.errnum == EPERM)
+            err.print("vdpa: this command needs the CAP_NET_ADMIN privilege: run it as root.\n");
         break;
     case ErrorKind::system:
         err.print("Error: {}: {}.\n", error.message, std::strerror(error.errnum));

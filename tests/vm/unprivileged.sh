@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Ours run as an unprivileged user (uid/gid 65534, no capabilities) on the
+# real kernel. Reading works and prints exactly what root sees. Every change
+# is refused, by the kernel (EPERM: the vdpa family marks add, del, set and
+# vstats GENL_ADMIN_PERM) or by sysfs (EACCES), with exit 1, nothing on
+# stdout, a message that says privileges are missing, and no change to the
+# kernel state. Runs inside the VM as root; prints TAP.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+WORK=$(mktemp -d)
+
+# setpriv copies the new uid to the saved uid too, so the capabilities go.
+if command -v setpriv >/dev/null; then
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+else
+  as_nobody() { runuser -u nobody -- "$@"; }
+fi
+
+slurp() { local slurped=; IFS= read -r -d '' slurped <"$1"; printf -v "$2" '%s' "$slurped"; }
+# run TAG COMMAND...: stdout, stderr and status in OUT_TAG, ERR_TAG, RC_TAG.
+run() {
+  local tag=$1; shift
+  "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+  printf -v "RC_$tag" '%s' $?
+  slurp "$WORK/out" "OUT_$tag"
+  slurp "$WORK/err" "ERR_$tag"
+}
+
+report() {  # DESCRIPTION PROBLEMS
+  if [ -z "$2" ]; then tap_ok "$1"; else tap_not_ok "$1"; printf '%s\n' "$2" | tap_diag; fi
+}
+
+setup() {
+  reset_state
+  "$VDPA" dev add name n0 mgmtdev vdpasim_net mac 02:00:00:00:00:01 2>"$WORK/setup.err" ||
+    { echo "Bail out! setup failed: $(<"$WORK/setup.err")"; exit 1; }
+  # virtio_net binds n0 on its own: wait until the state stops moving.
+  local previous= tries
+  BEFORE=$(kernel_state)
+  for tries in 1 2 3 4 5 6 7 8 9 10; do
+    [ "$BEFORE" == "$previous" ] && return 0
+    previous=$BEFORE
+    sleep 0.2
+    BEFORE=$(kernel_state)
+  done
+  echo "Bail out! the kernel state does not settle after setup"; exit 1
+}
+
+# The user really is unprivileged and can run the binary at all (it sits
+# in the build directory, which uid 65534 must be able to reach).
+run id as_nobody cat /proc/self/status
+problems=
+[[ "$OUT_id" == *$'\nUid:\t65534\t65534\t65534\t65534\n'* ]] || problems+="not uid 65534"$'\n'
+[[ "$OUT_id" == *$'\nCapEff:\t0000000000000000\n'* ]] || problems+="effective capabilities left"$'\n'
+[[ "$OUT_id" == *$'\nCapPrm:\t0000000000000000\n'* ]] || problems+="permitted capabilities left"$'\n'
+[ -z "$problems" ] || problems+=$(printf '%s' "$OUT_id$ERR_id" | grep -E '^(Uid|Gid|Cap)|setpriv|runuser')
+report "the unprivileged runner drops uid 0 and every capability" "$problems"
+run version as_nobody "$VDPA" -V
+[ "$RC_version" = 0 ] || { echo "Bail out! uid 65534 cannot run $VDPA: $ERR_version"; exit 1; }
+
+setup
+
+# Reading needs no privilege, and the answer is the same as root's.
+same_as_root() {
+  run root "$VDPA" "$@"
+  run user as_nobody "$VDPA" "$@"
+  local problems=
+  [ "$RC_root" = 0 ] || problems+="as root: exit $RC_root: $ERR_root"$'\n'
+  [ "$RC_user" = "$RC_root" ] || problems+="exit status $RC_user, root's $RC_root: $ERR_user"$'\n'
+  [ "$OUT_user" == "$OUT_root" ] ||
+    problems+=$(diff -u --label root --label unprivileged <(printf '%s' "$OUT_root") \
+                  <(printf '%s' "$OUT_user") | sed 1,2d)$'\n'
+  [ "$ERR_user" == "$ERR_root" ] || problems+="stderr differs: root [$ERR_root], unprivileged [$ERR_user]"
+  report "unprivileged, same as root: vdpa $*" "$problems"
+}
+
+same_as_root mgmtdev show
+same_as_root -j mgmtdev show
+same_as_root mgmtdev show vdpasim_net
+same_as_root dev show
+same_as_root dev show n0
+same_as_root -j dev show
+same_as_root dev config show
+same_as_root dev config show n0
+same_as_root -j dev config show
+
+# So that the refusal below is about privileges, not about the device.
+run root "$VDPA" dev vstats show n0 qidx 0
+report "as root, vdpa dev vstats show n0 qidx 0 works" \
+  "$([ "$RC_root" = 0 ] || echo "exit $RC_root: $ERR_root")"
+
+# The kernel says only "Operation not permitted" (EPERM) or sysfs
+# "Permission denied" (EACCES); the tool must say that privileges are
+# needed (CAP_NET_ADMIN, or root). Until it does for EPERM, these fail.
+refused() {
+  run user as_nobody "$VDPA" "$@"
+  local after problems=
+  after=$(kernel_state)
+  [ "$RC_user" = 1 ] || problems+="exit status $RC_user, expected 1"$'\n'
+  [ -z "$OUT_user" ] || problems+="stdout not empty: ${OUT_user:0:300}"$'\n'
+  case "${ERR_user,,}" in
+    *permission*|*privilege*) ;;
+    *) problems+="stderr does not mention permission or privilege"$'\n' ;;
+  esac
+  case "$ERR_user" in
+    *Aborted*|*Segmentation*|*"terminate called"*|*AddressSanitizer*|*"runtime error"*)
+      problems+="stderr shows a crash"$'\n' ;;
+  esac
+  if [ "$after" != "$BEFORE" ]; then
+    problems+="kernel state changed:"$'\n'
+    problems+=$(diff -u --label before --label after <(printf '%s\n' "$BEFORE") \
+                  <(printf '%s\n' "$after") | sed 1,2d)$'\n'
+  fi
+  if [ -z "$problems" ]; then tap_ok "unprivileged, refused: vdpa $*"
+  else
+    tap_not_ok "unprivileged, refused: vdpa $*"
+    printf '%sstderr: %s' "$problems" "${ERR_user:0:600}" | tap_diag
+  fi
+  [ "$after" == "$BEFORE" ] || setup
+}
+
+refused dev add name u0 mgmtdev vdpasim_net
+refused dev del n0
+refused dev set name n0 mac 02:00:00:00:00:02
+refused dev vstats show n0 qidx 0
+# Binding goes through sysfs, which answers EACCES.
+refused dev set name n0 driver vhost_vdpa
+
+reset_state
+rm -rf "$WORK"
+tap_done
