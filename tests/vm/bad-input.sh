@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Malformed command lines on the real kernel: for each case in the case
+# files (format in cases/bad-input.cases), ours must exit 1 with a message
+# on stderr, print nothing on stdout, not crash, and leave the kernel state
+# as it was. Runs inside the VM; prints TAP.
+#
+#   bad-input.sh CASES...   (default: cases/bad-input.cases)
+# Set SHOW_ERRORS=1 to log every case's stderr, not only failures'.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+WORK=$(mktemp -d)
+[ $# -gt 0 ] || set -- "$(dirname "$0")/cases/bad-input.cases"
+
+# Values too long to write in a case file.
+LONG256=$(printf 'x%.0s' {1..256})
+LONG256_UTF8=$(printf '\xc3\xa9%.0s' {1..128})
+LONG4096=$(printf 'y%.0s' {1..4096})
+
+printf 'dev foo\n' >"$WORK/unknown.batch"
+printf 'dev add name "x mgmtdev vdpasim_net\n' >"$WORK/quote.batch"
+printf 'dev add name n0 mgmtdev vdpasim_net\n' >"$WORK/exists.batch"
+printf 'dev del ""\n' >"$WORK/badname.batch"
+
+# Devices for the cases to aim at. The drivers may still be binding when
+# the add returns, so the snapshot counts once two in a row agree.
+setup() {
+  reset_state
+  "$VDPA" dev add name n0 mgmtdev vdpasim_net mac 02:00:00:00:00:01 2>"$WORK/setup.err" &&
+    "$VDPA" dev add name b0 mgmtdev vdpasim_blk 2>>"$WORK/setup.err" ||
+    { echo "Bail out! setup failed: $(<"$WORK/setup.err")"; exit 1; }
+  local previous= tries
+  BEFORE=$(kernel_state)
+  for tries in 1 2 3 4 5 6 7 8 9 10; do
+    [ "$BEFORE" == "$previous" ] && return 0
+    previous=$BEFORE
+    sleep 0.2
+    BEFORE=$(kernel_state)
+  done
+  echo "Bail out! the kernel state does not settle after setup"; exit 1
+}
+
+# Without forking: processes are slow under TCG.
+slurp() { local slurped=; IFS= read -r -d '' slurped <"$1"; printf -v "$2" '%s' "$slurped"; }
+
+run_case() {  # LINE
+  local line=$1
+  if ! eval "set -- $line" 2>"$WORK/eval.err"; then
+    echo "Bail out! cannot expand case: $line: $(<"$WORK/eval.err")"; exit 1
+  fi
+  # A timeout turns a hang (say, monitor running by mistake) into a failure.
+  timeout -k 5 60 "$VDPA" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+  local status=$? out err after problems=
+  slurp "$WORK/out" out
+  slurp "$WORK/err" err
+  after=$(kernel_state)
+  [ "$status" == 1 ] || problems+="exit status $status, expected 1"$'\n'
+  [ -z "$out" ] || problems+="stdout not empty: ${out:0:300}"$'\n'
+  [ -n "$err" ] || problems+="no error message on stderr"$'\n'
+  case "$err" in
+    *Aborted*|*Segmentation*|*"terminate called"*|*AddressSanitizer*|*"runtime error"*)
+      problems+="stderr shows a crash"$'\n' ;;
+  esac
+  if [ "$after" != "$BEFORE" ]; then
+    problems+="kernel state changed:"$'\n'
+    problems+=$(diff -u --label before --label after <(printf '%s\n' "$BEFORE") \
+                  <(printf '%s\n' "$after") | sed 1,2d)$'\n'
+  fi
+  if [ -z "$problems" ]; then
+    tap_ok "vdpa $line"
+    [ "${SHOW_ERRORS:-0}" = 1 ] && printf '%s' "${err:0:600}" | tap_diag
+  else
+    tap_not_ok "vdpa $line"
+    printf '%sstderr: %s' "$problems" "${err:0:600}" | tap_diag
+  fi
+  # Put back what the case changed, so later cases start from the same state.
+  [ "$after" == "$BEFORE" ] || setup
+}
+
+setup
+for cases in "$@"; do
+  # On fd 3: nothing a case runs can read the case file.
+  while IFS= read -r -u 3 line || [ -n "$line" ]; do
+    case "$line" in
+      ''|'#'*) continue ;;
+      '== '*) echo "# group: ${line#== }"; continue ;;
+    esac
+    run_case "$line"
+  done 3<"$cases"
+done
+reset_state
+rm -rf "$WORK"
+tap_done
