@@ -31,15 +31,7 @@ setup() {
   "$VDPA" dev add name n0 mgmtdev vdpasim_net mac 02:00:00:00:00:01 2>"$WORK/setup.err" &&
     "$VDPA" dev add name b0 mgmtdev vdpasim_blk 2>>"$WORK/setup.err" ||
     { echo "Bail out! setup failed: $(<"$WORK/setup.err")"; exit 1; }
-  local previous= tries
-  BEFORE=$(kernel_state)
-  for tries in 1 2 3 4 5 6 7 8 9 10; do
-    [ "$BEFORE" == "$previous" ] && return 0
-    previous=$BEFORE
-    sleep 0.2
-    BEFORE=$(kernel_state)
-  done
-  echo "Bail out! the kernel state does not settle after setup"; exit 1
+  settled_state
 }
 
 # Without forking: processes are slow under TCG.
@@ -59,15 +51,7 @@ run_case() {  # LINE
   [ "$status" == 1 ] || problems+="exit status $status, expected 1"$'\n'
   [ -z "$out" ] || problems+="stdout not empty: ${out:0:300}"$'\n'
   [ -n "$err" ] || problems+="no error message on stderr"$'\n'
-  case "$err" in
-    *Aborted*|*Segmentation*|*"terminate called"*|*AddressSanitizer*|*"runtime error"*)
-      problems+="stderr shows a crash"$'\n' ;;
-  esac
-  if [ "$after" != "$BEFORE" ]; then
-    problems+="kernel state changed:"$'\n'
-    problems+=$(diff -u --label before --label after <(printf '%s\n' "$BEFORE") \
-                  <(printf '%s\n' "$after") | sed 1,2d)$'\n'
-  fi
+  problems+=$(refusal_problems "$err" "$after")
   if [ -z "$problems" ]; then
     tap_ok "vdpa $line"
     [ "${SHOW_ERRORS:-0}" = 1 ] && printf '%s' "${err:0:600}" | tap_diag

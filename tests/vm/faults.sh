@@ -21,7 +21,6 @@ check "a device deleted during a dump: the dump ends well, the device is gone (E
   "$FAULTS" removed f1 f$N
 
 # The command line, with a device coming and going under it.
-crashed() { grep -qE 'Aborted|Segmentation|terminate called|Sanitizer|runtime error' "$@"; }
 (for i in $(seq 1 40); do
    "$VDPA" dev add name race mgmtdev vdpasim_net driver virtio_vdpa 2>/dev/null
    "$VDPA" dev del race 2>/dev/null
@@ -32,7 +31,7 @@ while kill -0 $churn 2>/dev/null; do
   for args in "-d dev show" "-j -d dev show" "dev config show" "-d dev show race" "dev vstats show race qidx 0"; do
     "$VDPA" $args >"$WORK/out" 2>"$WORK/err"
     status=$? runs=$((runs + 1))
-    if crashed "$WORK/err" || [ $status -gt 1 ]; then
+    if grep -qE "$CRASH_PATTERN" "$WORK/err" || [ $status -gt 1 ]; then
       problems=$((problems + 1)); { echo "vdpa $args: status $status"; cat "$WORK/err"; } | tap_diag
     elif [ $status = 1 ]; then
       refused=$((refused + 1))

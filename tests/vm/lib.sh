@@ -42,3 +42,33 @@ kernel_state() {
     printf '%s driver=%s override=%s\n' "${d##*/}" "${driver##*/}" "$(cat "$d/driver_override" 2>/dev/null)"
   done
 }
+
+# The kernel state once drivers have finished binding what was just added:
+# two snapshots in a row agree. Sets BEFORE; bails out if it never settles.
+settled_state() {
+  local previous= tries
+  BEFORE=$(kernel_state)
+  for tries in 1 2 3 4 5 6 7 8 9 10; do
+    [ "$BEFORE" == "$previous" ] && return 0
+    previous=$BEFORE
+    sleep 0.2
+    BEFORE=$(kernel_state)
+  done
+  echo "Bail out! the kernel state does not settle after setup"; exit 1
+}
+
+# What a crash leaves on stderr (abort, signal, sanitizer, C++ terminate).
+CRASH_PATTERN='Aborted|Segmentation|terminate called|Sanitizer|runtime error'
+
+# refusal_problems ERR AFTER: what is wrong with a refused command besides
+# its status and output: a crash on stderr, or a kernel state AFTER that
+# is not BEFORE (settled_state). Empty when nothing.
+refusal_problems() {
+  if printf '%s' "$1" | grep -qE "$CRASH_PATTERN"; then
+    printf 'stderr shows a crash\n'
+  fi
+  if [ "$2" != "$BEFORE" ]; then
+    printf 'kernel state changed:\n'
+    diff -u --label before --label after <(printf '%s\n' "$BEFORE") <(printf '%s\n' "$2") | sed 1,2d
+  fi
+}

@@ -38,15 +38,7 @@ setup() {
   "$VDPA" dev add name n0 mgmtdev vdpasim_net mac 02:00:00:00:00:01 2>"$WORK/setup.err" ||
     { echo "Bail out! setup failed: $(<"$WORK/setup.err")"; exit 1; }
   # virtio_net binds n0 on its own: wait until the state stops moving.
-  local previous= tries
-  BEFORE=$(kernel_state)
-  for tries in 1 2 3 4 5 6 7 8 9 10; do
-    [ "$BEFORE" == "$previous" ] && return 0
-    previous=$BEFORE
-    sleep 0.2
-    BEFORE=$(kernel_state)
-  done
-  echo "Bail out! the kernel state does not settle after setup"; exit 1
+  settled_state
 }
 
 # The user really is unprivileged and can run the binary at all (it sits
@@ -105,15 +97,7 @@ refused() {
     *permission*|*privilege*) ;;
     *) problems+="stderr does not mention permission or privilege"$'\n' ;;
   esac
-  case "$ERR_user" in
-    *Aborted*|*Segmentation*|*"terminate called"*|*AddressSanitizer*|*"runtime error"*)
-      problems+="stderr shows a crash"$'\n' ;;
-  esac
-  if [ "$after" != "$BEFORE" ]; then
-    problems+="kernel state changed:"$'\n'
-    problems+=$(diff -u --label before --label after <(printf '%s\n' "$BEFORE") \
-                  <(printf '%s\n' "$after") | sed 1,2d)$'\n'
-  fi
+  problems+=$(refusal_problems "$ERR_user" "$after")
   if [ -z "$problems" ]; then tap_ok "unprivileged, refused: vdpa $*"
   else
     tap_not_ok "unprivileged, refused: vdpa $*"
