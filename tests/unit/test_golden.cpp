@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_output.hpp"
+
 #include "options.hpp"
 #include "replay_transport.hpp"
 #include "run.hpp"
@@ -56,27 +58,7 @@ std::vector<GoldenCase> read_golden(const std::string& file)
     return cases;
 }
 
-class Capture {
-public:
-    Capture() : file_(open_memstream(&data_, &size_)), out_(file_) {}
-    ~Capture()
-    {
-        std::fclose(file_);
-        std::free(data_);
-    }
-    cli::Output& out() { return out_; }
-    std::string text()
-    {
-        std::fflush(file_);
-        return std::string(data_, size_);
-    }
-
-private:
-    char* data_ = nullptr;
-    std::size_t size_ = 0;
-    std::FILE* file_;
-    cli::Output out_;
-};
+using Capture = vdpa::testing::CapturedOutput;
 
 struct Run {
     int status;

@@ -6,32 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_output.hpp"
+
 #include "render/json_writer.hpp"
 
 namespace vdpa::cli {
 namespace {
 
-class Buffer {
-public:
-    Buffer() : file_(open_memstream(&data_, &size_)), out_(file_) {}
-    ~Buffer()
-    {
-        std::fclose(file_);
-        std::free(data_);
-    }
-    Output& out() { return out_; }
-    std::string text()
-    {
-        std::fflush(file_);
-        return std::string(data_, size_);
-    }
-
-private:
-    char* data_ = nullptr;
-    std::size_t size_ = 0;
-    std::FILE* file_;
-    Output out_;
-};
+using Buffer = vdpa::testing::CapturedOutput;
 
 void write_sample(JsonWriter& json)
 {
