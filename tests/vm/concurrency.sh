@@ -96,10 +96,10 @@ reader() {
 # Checks every dump of a round; prints "show=N config=N kernel_errors=N
 # bad=N", then a line per bad dump.
 check_dumps() {
-  python3 - "$1" <<'PY'
+  python3 - "$1" "$CRASH_PATTERN" <<'PY'
 import json, os, re, sys
 d = sys.argv[1]
-crash = re.compile(r"Aborted|Segmentation|terminate called|AddressSanitizer|runtime error")
+crash = re.compile(sys.argv[2])
 counts = {"show": 0, "config": 0}
 kernel_errors = 0
 bad = []
