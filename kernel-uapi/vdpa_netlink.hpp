@@ -55,7 +55,9 @@ enum Attribute : std::uint16_t {
     attr_dev_vendor_attr_name = 18,  // string, repeated: pairs with the next value
     attr_dev_vendor_attr_value = 19, // u64, repeated
 
-    attr_dev_features = 20, // u64, features provisioned to the device (Linux 6.0)
+    // u64, features provisioned to the device (Linux 6.1). 6.1 also sent
+    // the device's features as attribute 21; 6.2 folded that into this one.
+    attr_dev_features = 20,
 
     // Block device configuration (Linux 6.6). Numbers 21 and up meant other
     // things in some earlier kernels, so they are only read as block

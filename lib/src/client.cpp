@@ -88,6 +88,59 @@ Error unsupported(std::string what)
     return Error::make(ErrorKind::unsupported, EOPNOTSUPP, std::move(what));
 }
 
+// What each `dev add` attribute needs of the running kernel to be honoured
+// rather than dropped. vdpa's operations parse attributes leniently, so a
+// kernel ignores an attribute above its maxattr without a word; and some
+// kernels know an attribute's number (they report it) before `dev add`
+// reads it. The family description tells these kernels apart only through
+// maxattr (VDPA_ATTR_MAX, one past the last attribute) and the op list:
+//
+//   Linux       maxattr  ops added       dev add honours
+//   5.12-5.15       9    mgmtdev_get, dev_new, dev_del, dev_get
+//   5.16           14    dev_config_get  mac (10), mtu (13)
+//   5.17-5.18      17                    max_vqp (12, known since 5.16)
+//   5.19-6.0       20    dev_vstats_get
+//   6.1            22                    device_features (20)
+//   6.2 onwards    21    (6.1's attribute 21 folded into 20)
+//   6.12           37    dev_attr_set    (21..36: block configuration)
+//
+// So max_vqp is trusted only when attribute 16, new in 5.17 with it, is
+// known. What cannot be told apart: a distribution kernel that backports
+// the attribute numbers without the code that reads them, or the other way
+// round; and a parent driver that accepts an attribute but does not apply
+// it (since 5.16 the core refuses, EOPNOTSUPP, attributes a parent does
+// not declare, so that is the driver's bug, not a silent kernel).
+struct Provisioning {
+    const char* what;           // for the message
+    std::uint16_t witness;      // known only by kernels whose dev add honours it
+    const char* since;          // the first such Linux release
+};
+
+constexpr Provisioning provision_mac{"a MAC address (mac", uapi::attr_dev_net_cfg_macaddr, "5.16"};
+constexpr Provisioning provision_mtu{"an MTU (mtu", uapi::attr_dev_net_cfg_mtu, "5.16"};
+constexpr Provisioning provision_max_vqp{"the number of queue pairs (max_vqp",
+                                         uapi::attr_dev_supported_features, "5.17"};
+constexpr Provisioning provision_features{"device features (device_features",
+                                          uapi::attr_dev_features, "6.1"};
+
+// Refuses, before anything is sent, what this kernel would create the
+// device without.
+Result<void> check_provisioning(const FamilyInfo& family, const NewDevice& spec)
+{
+    std::pair<bool, const Provisioning*> requested[] = {
+        {spec.mac.has_value(), &provision_mac},
+        {spec.mtu.has_value(), &provision_mtu},
+        {spec.max_vq_pairs.has_value(), &provision_max_vqp},
+        {spec.device_features.has_value(), &provision_features},
+    };
+    for (const auto& [asked, need] : requested)
+        if (asked && !family.has_attribute(need->witness))
+            return unsupported(std::string("this kernel cannot give a new device ") + need->what +
+                               " needs Linux " + need->since +
+                               " or later); nothing was created");
+    return {};
+}
+
 void put_handle(netlink::Request& request, const MgmtDevHandle& handle)
 {
     if (!handle.bus.empty())
@@ -180,9 +233,8 @@ Result<Ack> Client::add_device(const NewDevice& spec)
         return std::move(valid).error();
     // A kernel older than an attribute ignores it instead of refusing it:
     // refuse here rather than create a device without what was asked.
-    if (spec.device_features && !impl_->family.has_attribute(uapi::attr_dev_features))
-        return unsupported("this kernel cannot provision device features (device_features "
-                           "needs Linux 6.0 or later); nothing was created");
+    if (auto capable = check_provisioning(impl_->family, spec); !capable)
+        return std::move(capable).error();
     auto request = impl_->request(uapi::cmd_dev_new);
     put_handle(request, spec.mgmtdev);
     request.put_string(uapi::attr_dev_name, spec.name);

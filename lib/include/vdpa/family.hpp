@@ -24,8 +24,10 @@ struct VDPA_EXPORT FamilyInfo {
 
     bool has_command(std::uint32_t command) const;
     // Whether the kernel knows attribute `type`. Older kernels silently
-    // ignore attributes above their maximum instead of refusing them.
-    bool has_attribute(std::uint32_t type) const { return type <= max_attribute; }
+    // ignore attributes above their maximum instead of refusing them. The
+    // controller reports the family's maxattr, which for vdpa is
+    // VDPA_ATTR_MAX: one past the last attribute the kernel knows.
+    bool has_attribute(std::uint32_t type) const { return type < max_attribute; }
 };
 
 } // namespace vdpa
