@@ -30,7 +30,18 @@ Result<void> store(std::optional<T>& slot, Result<T> parsed)
     return {};
 }
 
+// A device that exists may carry any name another tool gave it (a tab,
+// invalid UTF-8): refuse only what no kernel name can be.
 Result<void> parse_name(Arguments& into, std::string_view text)
+{
+    if (auto valid = validate_existing_device_name(text); !valid)
+        return valid;
+    into.device = std::string(text);
+    return {};
+}
+
+// A name we create must also be safe in paths and on terminals.
+Result<void> parse_new_name(Arguments& into, std::string_view text)
 {
     if (auto valid = validate_device_name(text); !valid)
         return valid;
@@ -98,6 +109,8 @@ Result<void> parse_driver(Arguments& into, std::string_view text)
 constexpr std::array keyword_table{
     KeywordSpec{KeywordId::name, "name", Match::prefix, "NAME", parse_name,
                 "device name is not set."},
+    KeywordSpec{KeywordId::new_name, "name", Match::prefix, "NAME", parse_new_name,
+                "device name is not set."},
     KeywordSpec{KeywordId::mgmtdev, "mgmtdev", Match::prefix, "[BUS/]MGMTDEV", parse_mgmtdev,
                 "management device handle not set."},
     KeywordSpec{KeywordId::mac, "mac", Match::exact, "MACADDR", parse_mac_value, ""},
@@ -117,7 +130,7 @@ constexpr std::array keyword_table{
 constexpr std::array<KeywordUse, 0> no_keywords{};
 
 constexpr std::array add_keywords{
-    KeywordUse{KeywordId::name, true},
+    KeywordUse{KeywordId::new_name, true},
     KeywordUse{KeywordId::mgmtdev, true, Complete::mgmtdev},
     KeywordUse{KeywordId::device_features, false},
     KeywordUse{KeywordId::mac, false},

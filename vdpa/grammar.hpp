@@ -40,7 +40,8 @@ struct Arguments {
 using ValueParser = Result<void> (*)(Arguments& into, std::string_view text);
 
 enum class KeywordId : std::uint8_t {
-    name,
+    name,     // an existing device (dev set; also the positional DEV)
+    new_name, // the device dev add creates: stricter rules
     mgmtdev,
     mac,
     mtu,

@@ -217,7 +217,7 @@ Result<void> Client::for_each_device(const RecordSink<Device>& sink)
 
 Result<Device> Client::get_device(std::string_view name)
 {
-    if (auto valid = validate_device_name(name); !valid)
+    if (auto valid = validate_existing_device_name(name); !valid)
         return std::move(valid).error();
     auto request = impl_->request(uapi::cmd_dev_get);
     request.put_string(uapi::attr_dev_name, name);
@@ -252,7 +252,7 @@ Result<Ack> Client::add_device(const NewDevice& spec)
 
 Result<Ack> Client::delete_device(std::string_view name)
 {
-    if (auto valid = validate_device_name(name); !valid)
+    if (auto valid = validate_existing_device_name(name); !valid)
         return std::move(valid).error();
     auto request = impl_->request(uapi::cmd_dev_del);
     request.put_string(uapi::attr_dev_name, name);
@@ -261,7 +261,7 @@ Result<Ack> Client::delete_device(std::string_view name)
 
 Result<Ack> Client::change_device(const DeviceChange& change)
 {
-    if (auto valid = validate_device_name(change.name); !valid)
+    if (auto valid = validate_existing_device_name(change.name); !valid)
         return std::move(valid).error();
     if (!change.mac)
         return Error::invalid("nothing to change: give at least one attribute to set");
@@ -286,7 +286,7 @@ Result<void> Client::for_each_device_config(const RecordSink<DeviceConfig>& sink
 
 Result<DeviceConfig> Client::get_device_config(std::string_view name)
 {
-    if (auto valid = validate_device_name(name); !valid)
+    if (auto valid = validate_existing_device_name(name); !valid)
         return std::move(valid).error();
     if (!impl_->family.has_command(uapi::cmd_dev_config_get))
         return unsupported("this kernel cannot show device configuration (vdpa dev config "
@@ -300,7 +300,7 @@ Result<DeviceConfig> Client::get_device_config(std::string_view name)
 
 Result<QueueStats> Client::get_queue_stats(std::string_view name, std::uint32_t queue_index)
 {
-    if (auto valid = validate_device_name(name); !valid)
+    if (auto valid = validate_existing_device_name(name); !valid)
         return std::move(valid).error();
     if (!impl_->family.has_command(uapi::cmd_dev_vstats_get))
         return unsupported("this kernel cannot show queue statistics (vdpa dev vstats needs "

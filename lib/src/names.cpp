@@ -92,9 +92,34 @@ std::string printable(std::string_view text)
     return out;
 }
 
+Result<void> validate_lookup_name(std::string_view what, std::string_view name)
+{
+    auto refuse = [&](std::string_view why) {
+        return Error::invalid(std::string(what) + " \"" + printable(name) + "\" " +
+                              std::string(why));
+    };
+    if (name.empty())
+        return Error::invalid(std::string(what) + " must not be empty");
+    if (name.size() > max_name_length)
+        return refuse("is longer than " + std::to_string(max_name_length) +
+                      " bytes, which sysfs cannot hold");
+    // The kernel stores a '/' in a device name as '!', so no device has
+    // one; a NUL would end the name early on the wire.
+    if (name.find('/') != std::string_view::npos)
+        return refuse("contains '/'");
+    if (name.find('\0') != std::string_view::npos)
+        return refuse("contains a NUL byte");
+    return {};
+}
+
 Result<void> validate_device_name(std::string_view name)
 {
     return validate_name("device name", name);
+}
+
+Result<void> validate_existing_device_name(std::string_view name)
+{
+    return validate_lookup_name("device name", name);
 }
 
 Result<void> validate_mgmtdev_handle(const MgmtDevHandle& handle)

@@ -19,6 +19,13 @@ inline constexpr std::size_t max_name_length = 255;
 // the kind in the error ("device name", "management device name").
 Result<void> validate_name(std::string_view what, std::string_view name);
 
+// The rules for a name that already exists in the kernel, given to find
+// it again: any bytes the kernel can hold (iproute2 and other tools create
+// names with control characters or invalid UTF-8), but not empty, not
+// longer than max_name_length, and without '/' or NUL, which no kernel
+// name contains.
+Result<void> validate_lookup_name(std::string_view what, std::string_view name);
+
 // `text` with control characters, quotes, backslashes and invalid UTF-8
 // escaped as \xNN, so an error message cannot carry terminal escapes.
 std::string printable(std::string_view text);

@@ -92,9 +92,9 @@ expect 1 "" "invalid MAC address \"00:11:22:33:44\": expected six colon-separate
 expect 1 "" "invalid MAC address \"0011.2233.4455\"*" dev set name x mac 0011.2233.4455
 expect 1 "" "device name must not be empty" dev add name "" mgmtdev y
 expect 1 "" "device name \"a/b\" contains '/'" dev del a/b
-expect 1 "" "device name \"..\" is not a valid name" dev show ..
+expect 1 "" "device name \"..\" is not a valid name" dev add name .. mgmtdev y
 expect 1 "" "*is longer than 255 bytes, which sysfs cannot hold" dev show "$(printf 'x%.0s' $(seq 256))"
-expect 1 "" "device name \"a\\\\x1bb\" contains a control character" dev show $'a\eb'
+expect 1 "" "device name \"a\\\\x1bb\" contains a control character" dev add name $'a\eb' mgmtdev y
 expect 1 "" "management device name must not be empty" dev add name x mgmtdev ""
 expect 1 "" "Wrong vdpa mgmtdev identification string format*" mgmtdev show a/b/c
 expect 1 "" "Nothing to set: give an attribute to change.${nl}Usage: vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev set name n0

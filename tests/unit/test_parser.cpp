@@ -122,7 +122,8 @@ TEST(Parser, RefusesBadNamesBeforeTheKernelSeesThem)
 {
     EXPECT_EQ(parse({"dev", "show", ""}).message, "device name must not be empty");
     EXPECT_EQ(parse({"dev", "del", "a/b"}).message, "device name \"a/b\" contains '/'");
-    EXPECT_EQ(parse({"dev", "del", ".."}).message, "device name \"..\" is not a valid name");
+    EXPECT_EQ(parse({"dev", "add", "name", "..", "mgmtdev", "y"}).message,
+              "device name \"..\" is not a valid name");
     EXPECT_EQ(parse({"dev", "add", "name", "a\tb", "mgmtdev", "y"}).message,
               "device name \"a\\x09b\" contains a control character");
     EXPECT_EQ(parse({"dev", "add", "name", "\xff", "mgmtdev", "y"}).message,
@@ -133,6 +134,32 @@ TEST(Parser, RefusesBadNamesBeforeTheKernelSeesThem)
     EXPECT_EQ(parse({"dev", "show", std::string(255, 'x')}).action, Invocation::Action::run);
     EXPECT_EQ(parse({"dev", "show", "sp ace"}).action, Invocation::Action::run);
     EXPECT_EQ(parse({"dev", "show", "\xc3\xa9t\xc3\xa9"}).action, Invocation::Action::run);
+}
+
+// Another tool may have created a device whose name breaks the rules for
+// new names: it can still be shown, deleted, configured and changed.
+TEST(Parser, TakesNamesOfExistingDevicesTheKernelCanHold)
+{
+    for (const std::string name : {"a\tb", "\xff\xfe", "..", ".", "a\x1b[31m"}) {
+        EXPECT_EQ(parse({"dev", "show", name}).action, Invocation::Action::run) << name;
+        EXPECT_EQ(parse({"dev", "del", name}).action, Invocation::Action::run) << name;
+        EXPECT_EQ(parse({"dev", "config", "show", name}).action, Invocation::Action::run) << name;
+        EXPECT_EQ(parse({"dev", "vstats", "show", name, "qidx", "0"}).action,
+                  Invocation::Action::run)
+            << name;
+        EXPECT_EQ(parse({"dev", "set", "name", name, "mac", "00:11:22:33:44:55"}).action,
+                  Invocation::Action::run)
+            << name;
+        EXPECT_EQ(parse({"dev", "add", "name", name, "mgmtdev", "y"}).action,
+                  Invocation::Action::usage_error)
+            << name;
+    }
+    EXPECT_EQ(parse({"dev", "del", std::string("a\0b", 3)}).message,
+              "device name \"a\\x00b\" contains a NUL byte");
+    EXPECT_EQ(parse({"dev", "set", "name", "a/b", "mac", "00:11:22:33:44:55"}).message,
+              "device name \"a/b\" contains '/'");
+    EXPECT_EQ(parse({"dev", "config", "show", std::string(256, 'x')}).action,
+              Invocation::Action::usage_error);
 }
 
 } // namespace

@@ -86,12 +86,20 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Names the kernel and sysfs can hold and that are safe in a sysfs or /dev
-// path: 1 to 255 bytes of UTF-8 without '/', control characters, "." or "..".
+// Names for a new device that the kernel and sysfs can hold and that are
+// safe in a sysfs or /dev path and on a terminal: 1 to 255 bytes of UTF-8
+// without '/', control characters, "." or "..".
 // ErrorKind::invalid_argument says which rule a name breaks.
 VDPA_EXPORT Result<void> validate_device_name(std::string_view name);
 
-// The same rules for both parts of a management device handle.
+// The rules for naming a device that exists, whatever tool created it
+// (show, del, config, vstats, set): 1 to 255 bytes without '/' or NUL.
+// Control characters, invalid UTF-8, "." and ".." are allowed: the kernel
+// holds such names. ErrorKind::invalid_argument says which rule it breaks.
+VDPA_EXPORT Result<void> validate_existing_device_name(std::string_view name);
+
+// The rules of validate_device_name() for both parts of a management
+// device handle.
 VDPA_EXPORT Result<void> validate_mgmtdev_handle(const MgmtDevHandle& handle);
 
 } // namespace vdpa
