@@ -12,8 +12,15 @@
 
 Runs inside the test VM with VDPA set to the binary under test. Prints TAP.
 Trailing blanks are not compared: a man page cannot show them.
+
+An output line too wide for a terminal is shown split: every part but the
+last ends with a backslash, and the next part is indented; the check joins
+them again. Numbers the kernel hands out in order (virtio2, eth0,
+/dev/vhost-vdpa-0, its major:minor, vda) depend on what ran in the VM
+before, so they are compared as patterns, as tests/vm/monitor.sh does.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -29,6 +36,71 @@ def unescape(text):
 def escape(text):
     text = text.replace("\\", "\\e").replace("-", "\\-")
     return "\\&" + text if text.startswith((".", "'")) else text
+
+
+# Where .EX text starts (the section's indent) in an 80-column terminal,
+# what remains for a line with its backslash.
+WIDTH = 72
+CONTINUATION = "    "
+
+# What the kernel numbers in order, as patterns.
+NUMBERED = [
+    (re.compile(r"\bvirtio[0-9]+\b"), "virtioN"),
+    (re.compile(r"\beth[0-9]+\b"), "ethN"),
+    (re.compile(r"/dev/vhost-vdpa-[0-9]+\b"), "/dev/vhost-vdpa-N"),
+    (re.compile(r"(chardev_devnum\W+)[0-9]+:[0-9]+"), r"\1N:N"),
+    (re.compile(r"(disk\W+)vd[a-z]+\b"), r"\1vdX"),
+]
+
+
+def normalise(line):
+    for pattern, replacement in NUMBERED:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def breaks(line):
+    """Where a line may be split: after a space or a comma, but between the
+    key-value pairs of a record ("b0: capacity 262144 size_max 4096 ...")
+    and of its indented detail lines ("  min_vq_size 1 driver ...")."""
+    pairs_after = 1 if re.match(r"\S+: ", line) else 0 if re.match(r"  [a-z_]+ ", line) else None
+    allowed, words = [], 0
+    for i, c in enumerate(line):
+        if c == "," and pairs_after is None:
+            allowed.append(i)
+        elif c == " " and i > 0 and line[i - 1] != " ":
+            words += 1
+            if pairs_after is None or words % 2 == pairs_after:
+                allowed.append(i)
+    return allowed
+
+
+def wrap(line):
+    """A line as the page shows it, split to fit a terminal."""
+    allowed, parts, start, prefix = breaks(line), [], 0, ""
+    while len(prefix) + len(line) - start > WIDTH:
+        fitting = [i for i in allowed if start < i < start + WIDTH - 1 - len(prefix)]
+        if not fitting:
+            break
+        parts.append(prefix + line[start:fitting[-1] + 1] + "\\")
+        start, prefix = fitting[-1] + 1, CONTINUATION
+    return parts + [prefix + line[start:]]
+
+
+def join(lines):
+    """The output lines a page's (wrapped) lines show."""
+    joined, pending = [], None
+    for line in lines:
+        if pending is not None:
+            line = pending + line.lstrip()
+        if line.endswith("\\"):
+            pending = line[:-1]
+            continue
+        pending = None
+        joined.append(line)
+    if pending is not None:
+        joined.append(pending)
+    return joined
 
 
 def reset():
@@ -70,7 +142,8 @@ def check(pages):
             for command, shown in examples(f.read().splitlines()):
                 count += 1
                 actual = run(command)
-                if actual == shown:
+                if [normalise(line) for line in actual] == [normalise(line) for line in
+                                                             join(shown)]:
                     print("ok %d - %s: vdpa %s" % (count, os.path.basename(page), command))
                 else:
                     failed += 1
@@ -96,7 +169,8 @@ def update(page):
             inside = replacing = False
         elif inside and line.startswith("# vdpa "):
             out.append(line)
-            out.extend(escape(text) for text in run(unescape(line[len("# vdpa "):])))
+            for text in run(unescape(line[len("# vdpa "):])):
+                out.extend(escape(part) for part in wrap(text))
             replacing = True
             continue
         if not replacing:
