@@ -57,14 +57,20 @@ public:
     Result<void> for_each_mgmtdev(const RecordSink<MgmtDev>& sink);
     Result<MgmtDev> get_mgmtdev(const MgmtDevHandle& handle);
 
-    // Devices. get_device: ENODEV "vdpa: device not found".
+    // Devices. get_device: ENODEV "vdpa: device not found". Every call
+    // that names an existing device (get_device, delete_device,
+    // change_device, get_device_config, get_queue_stats) first refuses,
+    // as ErrorKind::invalid_argument, what validate_existing_device_name()
+    // refuses.
     Result<void> for_each_device(const RecordSink<Device>& sink);
     Result<Device> get_device(std::string_view name);
 
     // Creates a device. Errors: ErrorKind::invalid_argument for a name
     // validate_device_name() refuses; ErrorKind::unsupported when the
-    // kernel would silently ignore a requested attribute; kernel errors
-    // such as EOPNOTSUPP for attributes the parent cannot apply.
+    // kernel would silently ignore a requested attribute (mac and mtu
+    // before Linux 5.16, max_vqp before 5.17, device_features before
+    // 6.1), before anything is sent; kernel errors such as EOPNOTSUPP for
+    // attributes the parent cannot apply.
     Result<Ack> add_device(const NewDevice& request);
     Result<Ack> delete_device(std::string_view name);
     // Changes device attributes (Linux 6.12). ErrorKind::unsupported on
