@@ -54,8 +54,8 @@ const KeywordSpec* find_keyword(const CommandSpec& command, std::string_view wor
 }
 
 // iproute2 reports a missing management device before a missing name.
-constexpr std::array required_check_order{KeywordId::mgmtdev, KeywordId::name,
-                                           KeywordId::new_name, KeywordId::qidx};
+constexpr std::array required_check_order{KeywordId::mgmtdev, KeywordId::name, KeywordId::new_name,
+                                          KeywordId::qidx};
 
 Invocation parse_command(const Node& node, const std::string& path,
                          std::span<const std::string> words)

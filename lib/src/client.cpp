@@ -111,9 +111,9 @@ Error unsupported(std::string what)
 // it (since 5.16 the core refuses, EOPNOTSUPP, attributes a parent does
 // not declare, so that is the driver's bug, not a silent kernel).
 struct Provisioning {
-    const char* what;           // for the message
-    std::uint16_t witness;      // known only by kernels whose dev add honours it
-    const char* since;          // the first such Linux release
+    const char* what;      // for the message
+    std::uint16_t witness; // known only by kernels whose dev add honours it
+    const char* since;     // the first such Linux release
 };
 
 constexpr Provisioning provision_mac{"a MAC address (mac", uapi::attr_dev_net_cfg_macaddr, "5.16"};
@@ -136,8 +136,7 @@ Result<void> check_provisioning(const FamilyInfo& family, const NewDevice& spec)
     for (const auto& [asked, need] : requested)
         if (asked && !family.has_attribute(need->witness))
             return unsupported(std::string("this kernel cannot give a new device ") + need->what +
-                               " needs Linux " + need->since +
-                               " or later); nothing was created");
+                               " needs Linux " + need->since + " or later); nothing was created");
     return {};
 }
 

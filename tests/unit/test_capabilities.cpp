@@ -26,9 +26,8 @@ struct OlderKernel {
     std::vector<std::uint32_t> missing_commands;
 };
 
-const OlderKernel linux_5_15{9,
-                             {uapi::cmd_dev_config_get, uapi::cmd_dev_vstats_get,
-                              uapi::cmd_dev_attr_set}};
+const OlderKernel linux_5_15{
+    9, {uapi::cmd_dev_config_get, uapi::cmd_dev_vstats_get, uapi::cmd_dev_attr_set}};
 const OlderKernel linux_5_16{14, {uapi::cmd_dev_vstats_get, uapi::cmd_dev_attr_set}};
 const OlderKernel linux_5_17{17, {uapi::cmd_dev_vstats_get, uapi::cmd_dev_attr_set}};
 const OlderKernel linux_6_0{20, {uapi::cmd_dev_attr_set}};
@@ -49,9 +48,8 @@ Client older_kernel(const OlderKernel& kernel)
                 for (const auto& [op_type, value] : parse_attributes(op.second)) {
                     std::uint32_t id;
                     std::memcpy(&id, value.data(), sizeof(id));
-                    if (op_type == CTRL_ATTR_OP_ID &&
-                        std::count(kernel.missing_commands.begin(), kernel.missing_commands.end(),
-                                   id))
+                    if (op_type == CTRL_ATTR_OP_ID && std::count(kernel.missing_commands.begin(),
+                                                                 kernel.missing_commands.end(), id))
                         return true;
                 }
                 return false;
