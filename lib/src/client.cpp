@@ -102,7 +102,8 @@ Error unsupported(std::string what)
 //   5.19-6.0       20    dev_vstats_get
 //   6.1            22                    device_features (20)
 //   6.2 onwards    21    (6.1's attribute 21 folded into 20)
-//   6.12           37    dev_attr_set    (21..36: block configuration)
+//   later          37                    (21..36: block configuration, read only)
+//   6.12           37    dev_attr_set
 //
 // So max_vqp is trusted only when attribute 16, new in 5.17 with it, is
 // known. What cannot be told apart: a distribution kernel that backports
@@ -111,16 +112,18 @@ Error unsupported(std::string what)
 // it (since 5.16 the core refuses, EOPNOTSUPP, attributes a parent does
 // not declare, so that is the driver's bug, not a silent kernel).
 struct Provisioning {
-    const char* what;      // for the message
+    const char* what;      // "a MAC address"
+    const char* keyword;   // "mac"
     std::uint16_t witness; // known only by kernels whose dev add honours it
     const char* since;     // the first such Linux release
 };
 
-constexpr Provisioning provision_mac{"a MAC address (mac", uapi::attr_dev_net_cfg_macaddr, "5.16"};
-constexpr Provisioning provision_mtu{"an MTU (mtu", uapi::attr_dev_net_cfg_mtu, "5.16"};
-constexpr Provisioning provision_max_vqp{"the number of queue pairs (max_vqp",
+constexpr Provisioning provision_mac{"a MAC address", "mac", uapi::attr_dev_net_cfg_macaddr,
+                                     "5.16"};
+constexpr Provisioning provision_mtu{"an MTU", "mtu", uapi::attr_dev_net_cfg_mtu, "5.16"};
+constexpr Provisioning provision_max_vqp{"the number of queue pairs", "max_vqp",
                                          uapi::attr_dev_supported_features, "5.17"};
-constexpr Provisioning provision_features{"device features (device_features",
+constexpr Provisioning provision_features{"device features", "device_features",
                                           uapi::attr_dev_features, "6.1"};
 
 // Refuses, before anything is sent, what this kernel would create the
@@ -136,7 +139,8 @@ Result<void> check_provisioning(const FamilyInfo& family, const NewDevice& spec)
     for (const auto& [asked, need] : requested)
         if (asked && !family.has_attribute(need->witness))
             return unsupported(std::string("this kernel cannot give a new device ") + need->what +
-                               " needs Linux " + need->since + " or later); nothing was created");
+                               " (" + need->keyword + " needs Linux " + need->since +
+                               " or later); nothing was created");
     return {};
 }
 
