@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "batch.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
+#include "options.hpp"
 #include "run.hpp"
 
 namespace vdpa::cli {
@@ -13,86 +15,141 @@ BatchReader::~BatchReader()
     std::free(buffer_);
 }
 
-Result<std::vector<std::string>> split_batch_line(const std::string& line)
+bool BatchReader::read_line(std::string& line)
 {
-    static constexpr std::string_view blanks = " \t\r\n";
-    std::vector<std::string> words;
-    std::size_t at = 0;
-    for (;;) {
-        at = line.find_first_not_of(blanks, at);
-        if (at == std::string::npos || line[at] == '#')
-            return words;
-        if (line[at] == '\'' || line[at] == '"') {
-            std::size_t end = line.find(line[at], at + 1);
-            if (end == std::string::npos)
-                return Error::invalid("unterminated quoted string");
-            words.push_back(line.substr(at + 1, end - at - 1));
-            at = end + 1;
-        } else {
-            std::size_t end = line.find_first_of(blanks, at);
-            words.push_back(line.substr(at, end == std::string::npos ? end : end - at));
-            if (end == std::string::npos)
-                return words;
-            at = end;
-        }
-    }
+    ssize_t length = ::getline(&buffer_, &capacity_, in_);
+    if (length < 0)
+        return false;
+    ++line_number_;
+    line.assign(buffer_, static_cast<std::size_t>(length));
+    // iproute2 handles the line as a C string: a NUL byte ends it.
+    line.resize(std::min(line.find('\0'), line.size()));
+    // A '#' anywhere starts a comment, and takes the newline with it, so
+    // a line with a comment never continues.
+    line.resize(std::min(line.find('#'), line.size()));
+    return true;
 }
 
 Result<std::optional<BatchLine>> BatchReader::next()
 {
     for (;;) {
-        std::string logical;
-        int first = line_number_ + 1;
-        for (;;) {
-            ssize_t length = ::getline(&buffer_, &capacity_, in_);
-            if (length < 0) {
-                if (logical.empty())
-                    return std::optional<BatchLine>();
-                break;
-            }
-            ++line_number_;
-            std::string physical(buffer_, static_cast<std::size_t>(length));
-            if (!physical.empty() && physical.back() == '\n')
-                physical.pop_back();
-            if (!physical.empty() && physical.back() == '\\') {
-                physical.pop_back();
-                logical += physical + " ";
-                continue;
-            }
-            logical += physical;
-            break;
+        std::string line;
+        if (!read_line(line))
+            return std::optional<BatchLine>();
+        // Only a backslash right before the newline continues; the two
+        // lines are joined as they are, without a blank between them.
+        while (line.ends_with("\\\n")) {
+            std::string more;
+            if (!read_line(more))
+                return Error::invalid("Missing continuation line");
+            line.resize(line.size() - 2);
+            line += more;
         }
-        auto words = split_batch_line(logical);
+        auto words = split_batch_line(line);
         if (!words)
             return std::move(words).error();
         if (!words->empty())
-            return std::optional<BatchLine>(BatchLine{first, *std::move(words)});
+            return std::optional<BatchLine>(BatchLine{line_number_, *std::move(words)});
     }
 }
+
+Result<std::vector<std::string>> split_batch_line(std::string_view line)
+{
+    static constexpr std::string_view blanks = " \t\r\n";
+    line = line.substr(0, line.find('\0'));
+    std::vector<std::string> words;
+    std::size_t at = 0;
+    while (at < line.size()) {
+        at = line.find_first_not_of(blanks, at);
+        if (at == std::string_view::npos)
+            break;
+        std::size_t end;
+        if (line[at] == '\'' || line[at] == '"') {
+            end = line.find(line[at], at + 1);
+            if (end == std::string_view::npos)
+                return Error::invalid("Unterminated quoted string");
+            ++at;
+        } else {
+            end = std::min(line.find_first_of(blanks, at), line.size());
+        }
+        words.emplace_back(line.substr(at, end - at));
+        // What ends a word (the closing quote, one blank) is dropped, and
+        // the next word may start right after it: "a"b is two words.
+        at = end + 1;
+    }
+    return words;
+}
+
+Result<LineOptions> parse_line_options(std::vector<std::string> words)
+{
+    LineOptions line;
+    if (std::none_of(words.begin(), words.end(),
+                     [](const std::string& word) { return word.size() > 1 && word[0] == '-'; })) {
+        line.words = std::move(words);
+        return line;
+    }
+    std::string program = "vdpa";
+    std::vector<char*> argv{program.data()};
+    for (std::string& word : words)
+        argv.push_back(word.data());
+    auto parsed = parse_options(static_cast<int>(argv.size()), argv.data());
+    if (!parsed)
+        return std::move(parsed).error();
+    if (parsed->version || parsed->help || parsed->json || parsed->pretty || parsed->details ||
+        parsed->batch)
+        return Error::invalid("Only -f can be given on a batch line: the other options apply "
+                              "to the whole batch (vdpa [ OPTIONS ] -b FILE).");
+    line.force = parsed->force;
+    line.words = std::move(parsed->words);
+    return line;
+}
+
+namespace {
+
+int run_line(Session& session, std::vector<std::string> words)
+{
+    auto line = parse_line_options(std::move(words));
+    if (!line) {
+        if (!line.error().message.empty())
+            session.err().print("{}\n", line.error().message);
+        return 1;
+    }
+    // This line's -f, and only this line's.
+    session.set_force(line->force);
+    int status = run_words(session, line->words);
+    session.set_force(false);
+    return status;
+}
+
+} // namespace
 
 int run_batch(Session& session, const std::string& name, std::FILE* in, bool keep_going)
 {
     BatchReader reader(in);
+    session.set_in_batch(true);
     int status = 0;
     for (;;) {
         auto line = reader.next();
-        if (line && !*line)
-            break;
-        int line_status;
-        int number = line ? (*line)->number : reader.line_number();
         if (!line) {
+            // As in iproute2, these end the batch at once, without a
+            // "Command failed" line.
             session.err().print("{}\n", line.error().message);
-            line_status = 1;
-        } else {
-            line_status = run_words(session, (*line)->words);
-            // One JSON document per command that printed one.
-            if (session.take_document_printed())
-                session.out().put('\n');
+            status = 1;
+            break;
         }
+        if (!*line)
+            break;
+        int line_status = run_line(session, std::move((*line)->words));
+        // One JSON document per command that printed one.
+        if (session.take_document_printed())
+            session.out().put('\n');
         session.out().flush();
+        // Nobody reads what the next lines would print (main says why).
+        if (session.out().failed())
+            return 1;
         if (line_status != 0) {
             status = 1;
-            session.err().print("Command failed {}:{}\n", name, number);
+            session.err().print("Command failed {}:{}\n", name, (*line)->number);
             if (!keep_going)
                 break;
         }
@@ -101,11 +158,8 @@ int run_batch(Session& session, const std::string& name, std::FILE* in, bool kee
     return status;
 }
 
-} // namespace vdpa::cli
-
-namespace vdpa::cli {
-
-int run_batch_file(Session& session, const std::string& path, std::span<const std::string> words)
+int run_batch_file(Session& session, const std::string& path, std::span<const std::string> words,
+                   bool keep_going)
 {
     if (!words.empty())
         return session.usage_error("A command cannot be given with -b: put it in the file.");
@@ -113,7 +167,7 @@ int run_batch_file(Session& session, const std::string& path, std::span<const st
     std::FILE* in = from_stdin ? stdin : std::fopen(path.c_str(), "re");
     if (!in)
         return session.fail(Error::system(errno, "cannot open " + path));
-    int status = run_batch(session, from_stdin ? "-" : path, in, session.force());
+    int status = run_batch(session, from_stdin ? "-" : path, in, keep_going);
     if (!from_stdin)
         std::fclose(in);
     return status;

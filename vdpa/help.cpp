@@ -110,18 +110,37 @@ void collect(const Node& node, const std::string& path, std::string& text, bool&
 
 std::string root_help()
 {
-    std::string text = "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }\n"
-                       "       vdpa [ OPTIONS ] -b[atch] FILE\n"
-                       "where  OBJECT := {";
+    // Only the forms getopt accepts: -j or --json (or a prefix, --js);
+    // `-json` is not one of them (it is -j followed by -s).
+    const OptionSpec* batch = nullptr;
+    std::vector<std::string> forms;
+    for (const OptionSpec& spec : option_table()) {
+        if (spec.value)
+            batch = &spec; // a command cannot come with it: its own line
+        else
+            forms.push_back(option_forms(spec));
+    }
+    std::string text = "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }\n";
+    if (batch)
+        text += "       vdpa [ OPTIONS ] { " + std::string(batch->short_name) + " | " +
+                std::string(batch->long_name) + " | " + std::string(batch->single_dash_name) +
+                " } " + std::string(batch->value_name) + "\n";
+    text += "where  OBJECT := {";
     const Node& root = grammar_root();
     for (std::size_t i = 0; i < root.children.size(); ++i)
         text += std::string(i ? " | " : " ") + std::string(root.children[i].word);
-    text += " }\n       OPTIONS := {";
-    auto options = option_table();
-    for (std::size_t i = 0; i < options.size(); ++i)
-        text += std::string(i ? " | " : " ") + std::string(options[i].help_form);
     text += " }\n";
-    return text;
+    std::string line = "       OPTIONS := {";
+    const std::size_t indent = line.size() + 1;
+    for (std::size_t i = 0; i < forms.size(); ++i) {
+        std::string part = (i ? "| " : "") + forms[i];
+        if (i && line.size() + 1 + part.size() > line_width) {
+            text += line + "\n";
+            line = std::string(indent - 1, ' ');
+        }
+        line += " " + part;
+    }
+    return text + line + " }\n";
 }
 
 } // namespace

@@ -8,19 +8,36 @@
 #include "batch.hpp"
 #include "help.hpp"
 #include "options.hpp"
+#include "report.hpp"
 #include "run.hpp"
 #include "session.hpp"
 #include "version.hpp"
 
-int main(int argc, char** argv)
-{
-    using namespace vdpa::cli;
-    Output out(stdout);
-    Output err(stderr);
+namespace {
 
+using namespace vdpa::cli;
+
+// Output that never reached its file is a failure, not a success: a
+// script writing `vdpa -j dev show >file` on a full disk must not take an
+// empty file for "no devices". (iproute2 exits 0 there.)
+int finish(Output& out, Output& err, int status)
+{
+    out.flush();
+    if (out.failed()) {
+        print_error(err, vdpa::Error::system(out.error(), "cannot write the output"));
+        status = 1;
+    }
+    err.flush();
+    return err.failed() ? 1 : status;
+}
+
+int run(int argc, char** argv, Output& out, Output& err)
+{
     auto options = parse_options(argc, argv);
     if (!options) {
-        err.print("{}\n", options.error().message);
+        // After getopt's own message, as iproute2 does.
+        if (!options.error().message.empty())
+            err.print("{}\n", options.error().message);
         err.write(help_text(grammar_root(), ""));
         return 1;
     }
@@ -34,8 +51,19 @@ int main(int argc, char** argv)
     }
 
     Session session(RenderOptions{options->json, options->pretty, options->details}, out, err);
-    session.set_force(options->force);
+    // With -b, -f means "go on after a failing line" (as `ip -batch -force`);
+    // forcing an in-use device is a per-line -f there (batch.hpp).
     if (options->batch)
-        return run_batch_file(session, *options->batch, options->words);
+        return run_batch_file(session, *options->batch, options->words, options->force);
+    session.set_force(options->force);
     return run_command_line(session, options->words);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Output out(stdout);
+    Output err(stderr);
+    return finish(out, err, run(argc, argv, out, err));
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
-// Global options, accepted before or after the command as iproute2's
-// getopt_long accepts them. The table drives parsing (CLI11), help and
-// completion.
+// Global options, parsed by glibc's getopt_long as iproute2 6.15's vdpa
+// parses them: before or after the command, clusters (-jp), unambiguous
+// prefixes of long options (--js), and the same messages for what it
+// rejects. The table drives parsing, help and completion.
 #pragma once
 
 #include <optional>
@@ -16,6 +17,8 @@
 namespace vdpa::cli {
 
 struct GlobalOptions {
+    // -V and -h act at once, as in iproute2: what follows them is not
+    // looked at (`-Vx` prints the version).
     bool version = false;
     bool help = false;
     bool json = false;
@@ -31,7 +34,6 @@ struct OptionSpec {
     std::string_view long_name;  // "--json"
     // `ip -batch` spells some long options with one dash; so do we.
     std::string_view single_dash_name; // "-batch", or empty
-    std::string_view help_form;        // "-j[son]", as the usage line shows it
     bool GlobalOptions::*flag = nullptr;
     std::optional<std::string> GlobalOptions::*value = nullptr; // options taking a value
     std::string_view value_name = {};                           // "FILE"
@@ -39,7 +41,12 @@ struct OptionSpec {
 
 std::span<const OptionSpec> option_table();
 
-// Parses argv. A Result error carries the message for an unknown option.
+// "-j | --json", "-b | --batch | -batch FILE": how help lists an option.
+std::string option_forms(const OptionSpec& spec);
+
+// Parses argv (argv[0] names the program in getopt's messages, which go to
+// stderr as getopt prints them). The error's message is what to print
+// after getopt's own ("Unknown option."), or empty when getopt said it all.
 Result<GlobalOptions> parse_options(int argc, char** argv);
 
 } // namespace vdpa::cli

@@ -50,6 +50,9 @@ public:
     // -f: proceed although the device is in use.
     bool force() const { return force_; }
     void set_force(bool force) { force_ = force; }
+    // Running the lines of a batch, where that -f is given on the line.
+    bool in_batch() const { return in_batch_; }
+    void set_in_batch(bool in_batch) { in_batch_ = in_batch; }
 
     // A renderer for the current command's records.
     Renderer& renderer();
@@ -87,6 +90,7 @@ private:
     std::optional<Client> client_;
     DeviceBus bus_;
     bool force_ = false;
+    bool in_batch_ = false;
     bool document_printed_ = false;
     bool lines_complete_ = false;
     std::unique_ptr<Renderer> renderer_;

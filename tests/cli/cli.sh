@@ -28,7 +28,8 @@ literal_except_star() {
 expect() {
   local status=$1 out=$2 err=$3; shift 3
   local got_out got_err got_status
-  "$VDPA" "$@" >"$TMP/out" 2>"$TMP/err"
+  # As found on PATH: getopt's messages name the program by argv[0].
+  (exec -a vdpa "$VDPA" "$@") >"$TMP/out" 2>"$TMP/err"
   got_status=$?
   got_out=$(cat "$TMP/out"; echo x)
   got_out=${got_out%x}
@@ -47,16 +48,69 @@ expect() {
 nl=$'\n'
 expect 0 "vdpa utility, vdpa-$VERSION$nl" "" -V
 expect 0 "vdpa utility, vdpa-$VERSION$nl" "" --Version
+# Options as iproute2 6.15's getopt_long takes them (the differential
+# cases in tests/vm/cases/options.cases compare these with iproute2).
+for version in -Version --V --Vers -jV -Vh -Vx "--js --pre -V" "dev show -V"; do
+  # shellcheck disable=SC2086
+  expect 0 "vdpa utility, vdpa-$VERSION$nl" "" $version
+done
+for help in -help --he -hV "mgmtdev show -h" "-j --h"; do
+  # shellcheck disable=SC2086
+  expect 0 "" "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }*" $help
+done
+# -json is -j then -s, which iproute2 refuses without a word from getopt.
+expect 1 "" "Unknown option.${nl}Usage: vdpa*" -json
+expect 1 "" "Unknown option.${nl}Usage: vdpa*" dev show -s
+expect 1 "" "vdpa: invalid option -- 'r'${nl}Unknown option.${nl}Usage: vdpa*" -pretty
+expect 1 "" "vdpa: invalid option -- 'e'${nl}Unknown option.${nl}Usage: vdpa*" -details
+expect 1 "" "vdpa: option '--json' doesn't allow an argument${nl}Unknown option.${nl}Usage: vdpa*" --json=1
+expect 1 "" "vdpa: unrecognized option '--jsonx'${nl}Unknown option.${nl}Usage: vdpa*" --jsonx
+expect 1 "" "vdpa: option '--=x' is ambiguous; possibilities:*${nl}Unknown option.${nl}Usage: vdpa*" --=x
+expect 1 "" "vdpa: option requires an argument -- 'b'${nl}Usage: vdpa*" -b
+expect 1 "" "vdpa: option '--batch' requires an argument${nl}Usage: vdpa*" --batch
+expect 1 "" "A command cannot be given with -b: put it in the file." -jb - dev show
+expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" --ba=<(printf 'mgmtdev help\n') -fj
+expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" -b<(printf 'mgmtdev help\n')
+expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" -batch <(printf 'mgmtdev help\n') -force
+expect 1 "" "Object \"-j\" not found" -- -j
+
+# Output that cannot be written is an error (iproute2 exits 0 there).
+full() {  # STATUS STDERR ARGS...: stdout goes to /dev/full
+  local status=$1 err=$2; shift 2
+  (exec -a vdpa "$VDPA" "$@") >/dev/full 2>"$TMP/err"
+  local got=$?
+  n=$((n + 1))
+  if [ "$got" = "$status" ] && [ "$(cat "$TMP/err")" = "$err" ]; then echo "ok $n - vdpa $* >/dev/full"
+  else echo "not ok $n - vdpa $* >/dev/full"; echo "# status $got, stderr [$(cat "$TMP/err")]"; failed=$((failed + 1)); fi
+}
+full 1 "Error: cannot write the output: No space left on device." -V
+n=$((n + 1))
+if (exec -a vdpa "$VDPA" help) 2>/dev/full; then
+  echo "not ok $n - vdpa help 2>/dev/full exits 1"; failed=$((failed + 1))
+else echo "ok $n - vdpa help 2>/dev/full exits 1"; fi
 for help in "" help h -h --help; do
   # shellcheck disable=SC2086
   expect 0 "" "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }*" $help
 done
-expect 0 "" "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }${nl}       vdpa [ OPTIONS ] -b[atch] FILE${nl}where  OBJECT := { mgmtdev | dev | monitor }${nl}       OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -d[etails] | -f[orce] | -b[atch] FILE | -h[elp] }" help
+ROOT_HELP="Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }
+       vdpa [ OPTIONS ] { -b | --batch | -batch } FILE
+where  OBJECT := { mgmtdev | dev | monitor }
+       OPTIONS := { -V | --Version | -j | --json | -p | --pretty
+                    | -d | --details | -f | --force | -force | -h | --help }"
+expect 0 "" "$ROOT_HELP" help
 expect 0 "" "Usage: vdpa monitor" monitor help
 expect 1 "" "Unknown option \"foo\"" monitor foo
 expect 1 "" "A command cannot be given with -b: put it in the file." -b - dev show
 expect 1 "" "Error: cannot open /nonexistent/batch: No such file or directory." -b /nonexistent/batch
-expect 1 "" "Usage: vdpa*${nl}unterminated quoted string${nl}Command failed /dev/fd/*:2" -b <(printf 'help\ndev show "x\n')
+# Batch files are read as `ip -batch` reads them: an open quote or a
+# continuation at the end ends the batch at once, even with -force.
+expect 1 "" "Usage: vdpa*${nl}Unterminated quoted string" -force -b <(printf 'help\ndev show "x\nhelp\n')
+expect 1 "" "Missing continuation line" -b <(printf 'dev \\\n')
+expect 1 "" "Command \"foo\" not found${nl}Command failed /dev/fd/*:3" -b <(printf '# dev foo\ndev \\\nfoo\n')
+expect 1 "" "Command \"mgmtdev\" not found${nl}Command failed /dev/fd/*:1" -b <(printf 'dev mgmtdev#help\n')
+expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" -b <(printf 'mgmt\\\ndev help\n')
+expect 1 "" "Only -f can be given on a batch line*${nl}Command failed /dev/fd/*:1" -b <(printf -- '-j dev show\n')
+expect 1 "" "vdpa: invalid option -- 'x'${nl}Unknown option.${nl}Command failed /dev/fd/*:1" -b <(printf -- 'dev show -x\n')
 expect 1 "" "Command \"foo\" not found${nl}Command failed /dev/fd/*:1${nl}Command \"bar\" not found${nl}Command failed /dev/fd/*:2" -force -b <(printf 'dev foo\ndev bar\n')
 expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" mgmtdev help
 expect 0 "" "Usage: vdpa dev { show | list } [ DEV ]*vdpa dev add name NAME mgmtdev [BUS/]MGMTDEV*vdpa dev del DEV*vdpa dev config show [ DEV ]*vdpa dev vstats show DEV qidx QUEUE_INDEX*vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev help
@@ -68,8 +122,8 @@ expect 1 "" "Usage: vdpa dev vstats show DEV qidx QUEUE_INDEX" dev vstats
 # With -j, iproute2 prints its closing newline even for usage errors.
 expect 1 "$nl" "Object \"foo\" not found" -j foo
 
-expect 1 "" "Unknown option \"-x\"${nl}Usage: vdpa*" -x
-expect 1 "" "Unknown option \"--bogus\"*" --bogus dev show
+expect 1 "" "vdpa: invalid option -- 'x'${nl}Unknown option.${nl}$ROOT_HELP" -x
+expect 1 "" "vdpa: unrecognized option '--bogus'${nl}Unknown option.${nl}Usage: vdpa*" --bogus dev show
 expect 1 "" "Object \"foo\" not found" foo
 expect 1 "" "Command \"foo\" not found" dev foo
 expect 1 "" "Command \"se\" not found" dev se
@@ -86,7 +140,8 @@ expect 1 "" "queue index is not set (qidx QUEUE_INDEX)." dev vstats show n0
 expect 1 "" "invalid qidx \"abc\": expected a decimal number from 0 to 4294967295" dev vstats show n0 qidx abc
 expect 1 "" "invalid mtu \"70000\": expected a decimal number from 0 to 65535" dev add name x mgmtdev y mtu 70000
 expect 1 "" "invalid mtu \"0x100\": expected a decimal number from 0 to 65535" dev add name x mgmtdev y mtu 0x100
-expect 1 "" "invalid max_vqp \"-1\": expected a decimal number from 0 to 65535" dev add name x mgmtdev y max_vqp -1
+# A word starting with '-' is an option to getopt, as in iproute2.
+expect 1 "" "vdpa: invalid option -- '1'${nl}Unknown option.${nl}Usage: vdpa*" dev add name x mgmtdev y max_vqp -1
 expect 1 "" "invalid device_features \"zz\": expected a hexadecimal number*" dev add name x mgmtdev y device_features zz
 expect 1 "" "invalid MAC address \"00:11:22:33:44\": expected six colon-separated hexadecimal octets*" dev add name x mgmtdev y mac 00:11:22:33:44
 expect 1 "" "invalid MAC address \"0011.2233.4455\"*" dev set name x mac 0011.2233.4455
@@ -100,6 +155,79 @@ expect 1 "" "Wrong vdpa mgmtdev identification string format*" mgmtdev show a/b/
 expect 1 "" "Nothing to set: give an attribute to change.${nl}Usage: vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev set name n0
 expect 1 "" "invalid driver \"vfio\": expected virtio_vdpa, vhost_vdpa or none" dev set name n0 driver vfio
 expect 1 "" "Keyword \"driver\" needs a value (DRIVER)." dev add name x mgmtdev y driver
+
+# The monitor and signals. Uevents are generic: the socket works on a host
+# without vDPA, so the monitor runs here and waits.
+monitor_check() {  # DESCRIPTION PYTHON: PYTHON exits 0 when it holds
+  local description=$1
+  n=$((n + 1))
+  if python3 - "$VDPA" <<<"$2" >"$TMP/py" 2>&1; then echo "ok $n - $description"
+  else echo "not ok $n - $description"; sed 's/^/# /' "$TMP/py"; failed=$((failed + 1)); fi
+}
+MONITOR_PY='
+import os, select, signal, subprocess, sys, time
+VDPA = sys.argv[1]
+def spawn(args, block=(), **kw):
+    def prepare():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, set(block))
+    return subprocess.Popen([VDPA] + args, preexec_fn=prepare, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, **kw)
+def ended(proc, seconds=5):
+    try:
+        proc.wait(seconds)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return False
+'
+monitor_check "SIGTERM right after the monitor starts ends it within 5 s" "$MONITOR_PY
+for attempt in range(20):
+    proc = spawn(['monitor'])
+    time.sleep(attempt * 0.005)
+    proc.send_signal(signal.SIGTERM)
+    # Before its handler exists the signal kills it (-15); after, status 0.
+    if not ended(proc) or proc.returncode not in (0, -signal.SIGTERM):
+        sys.exit('attempt %d: status %s' % (attempt, proc.returncode))
+"
+monitor_check "a SIGTERM pending when the monitor starts waiting ends it (status 0)" "$MONITOR_PY
+# Blocked from the start, SIGTERM stays pending until the monitor waits:
+# the wait must take it, as it takes one that arrives just before it.
+proc = spawn(['monitor'], block=[signal.SIGTERM])
+time.sleep(0.3)
+proc.send_signal(signal.SIGTERM)
+if not ended(proc) or proc.returncode != 0:
+    sys.exit('status %s' % proc.returncode)
+"
+monitor_check "monitor lines in a batch: each ends on SIGTERM, then Ctrl-C stops the batch" "$MONITOR_PY
+proc = spawn(['-b', '-'], stdin=subprocess.PIPE)
+proc.stdin.write(b'mgmtdev help\\nmonitor\\nmgmtdev help\\nmonitor\\nmgmtdev help\\n')
+proc.stdin.flush()  # and kept open: the batch then waits for more lines
+err = b''
+def helps(count, seconds=5):
+    global err
+    deadline = time.time() + seconds
+    while err.count(b'Usage:') < count and time.time() < deadline:
+        if select.select([proc.stderr], [], [], max(0, deadline - time.time()))[0]:
+            err += os.read(proc.stderr.fileno(), 4096)
+    return err.count(b'Usage:') >= count
+for count in (1, 2):
+    if not helps(count):
+        sys.exit('no help before monitor %d: %r' % (count, err))
+    time.sleep(0.5)
+    # The monitor runs: nothing after it yet (the second one would not if
+    # the first left its flag set).
+    if helps(count + 1, 0.5):
+        sys.exit('monitor %d did not wait' % count)
+    proc.send_signal(signal.SIGTERM)
+if not helps(3):
+    sys.exit('the line after the second monitor did not run: %r' % err)
+# The handlers are the previous ones again: SIGINT ends the process.
+proc.send_signal(signal.SIGINT)
+if not ended(proc) or proc.returncode != -signal.SIGINT:
+    sys.exit('after the monitors, SIGINT gave status %s' % proc.returncode)
+"
 
 # Only a command that needs the kernel touches it; without vDPA support
 # here, the message says what is missing and how to fix it.

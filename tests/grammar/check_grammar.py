@@ -19,7 +19,8 @@ import complete  # noqa: E402
 GRAMMAR_TOOL, VDPA, COMPLETION, MAN_DIR = sys.argv[1:5]
 
 # A value each keyword's parser accepts, to tell "accepted twice" from
-# "unknown" when the parser is asked.
+# "unknown" when the parser is asked. Every keyword of the grammar needs one
+# (checked below): a new keyword without a sample fails the check.
 SAMPLE = {"name": "a", "mgmtdev": "vdpasim_net", "mac": "00:11:22:33:44:55", "mtu": "1500",
           "max_vqp": "1", "qidx": "0", "device_features": "1", "driver": "none"}
 
@@ -142,11 +143,10 @@ def help_synopses():
             else:
                 entries.append(line)
         for entry in entries:
-            if entry.startswith("OPTIONS :="):
-                for form in re.findall(r"-(\w)\[(\w+)\]", entry):
-                    options.update({"-" + form[0], "--" + form[0] + form[1],
-                                    "-" + form[0] + form[1]})
-            elif entry.startswith("OBJECT :="):
+            # "OPTIONS := { -V | --Version | ...", "vdpa [ OPTIONS ] { -b | --batch ..."
+            if entry.startswith("OPTIONS :=") or entry.startswith("vdpa [ OPTIONS ]"):
+                options.update(t for t in tokens(entry) if re.fullmatch(r"--?\w+", t))
+            if entry.startswith("OBJECT :="):
                 objects.update(tokens(entry)[2:])
             synopses.add(entry)
     return synopses, options, objects
@@ -205,7 +205,7 @@ def compare_synopses(source, synopses):
 help_parsed, help_options, help_objects = help_synopses()
 compare_synopses("help", help_parsed)
 check("help: objects", grammar.children(""), help_objects)
-check("help: options", set(), grammar.options - help_options)
+check("help: options", grammar.options, help_options)
 man_parsed, man_options = man_synopses()
 compare_synopses("man", man_parsed)
 check("man: objects", grammar.children(""),
@@ -244,10 +244,13 @@ def parse_error(words):
     return result.returncode, result.stdout
 
 
-all_keywords = set(SAMPLE)
+all_keywords = set().union(*grammar.keywords.values())
+check("parser: a sample value for every keyword", set(), all_keywords - set(SAMPLE))
+check("parser: no sample value for a keyword that does not exist", set(),
+      set(SAMPLE) - all_keywords)
 for path, positional in sorted(grammar.commands.items()):
     before = [] if positional == "none" else ["x"]
-    for word in sorted(all_keywords):
+    for word in sorted(all_keywords & set(SAMPLE)):
         _, said = parse_error(path.split() + before + [word, SAMPLE[word], word, SAMPLE[word]])
         accepted = "is given more than once" in said
         check("parser: %s %s" % (path, word), word in grammar.keywords[path], accepted)

@@ -3,6 +3,7 @@
 // (the VM suite compares whole documents with iproute2 itself).
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -80,6 +81,42 @@ TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters)
     JsonWriter json(buffer.out(), false);
     json.string("a\"b\\c\nd\te\x01z");
     EXPECT_EQ(buffer.text(), R"("a\"b\\c\nd\te\u0001z")");
+}
+
+std::string json_string(std::string_view value)
+{
+    Buffer buffer;
+    JsonWriter json(buffer.out(), false);
+    json.string(value);
+    return buffer.text();
+}
+
+TEST(JsonWriter, KeepsValidUtf8)
+{
+    // é, € (3 bytes), U+1F600 (4 bytes), and the ends of each range.
+    EXPECT_EQ(json_string("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"),
+              "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
+    EXPECT_EQ(json_string("\xc2\x80\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf"),
+              "\"\xc2\x80\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf\"");
+}
+
+TEST(JsonWriter, ReplacesInvalidUtf8WithReplacementCharacter)
+{
+    // The kernel takes any bytes as a device name (iproute2 creates such
+    // names); JSON must be UTF-8, so each maximal ill-formed part becomes
+    // one U+FFFD.
+    EXPECT_EQ(json_string(std::string("a\xff") + "b"), R"("a\ufffdb")");
+    EXPECT_EQ(json_string("\x80"), R"("\ufffd")");                     // a lone continuation
+    EXPECT_EQ(json_string("\xc0\xaf"), R"("\ufffd\ufffd")");           // overlong '/'
+    EXPECT_EQ(json_string("\xe0\x80\xaf"), R"("\ufffd\ufffd\ufffd")"); // overlong, 3 bytes
+    EXPECT_EQ(json_string("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")"); // a surrogate
+    EXPECT_EQ(json_string("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")"); // > U+10FFFF
+    EXPECT_EQ(json_string("\xf5"), R"("\ufffd")");
+    // A sequence cut short is one replacement, and what follows is kept.
+    EXPECT_EQ(json_string("\xe2\x82x"), R"("\ufffdx")");
+    EXPECT_EQ(json_string("\xf0\x9f\x98"), R"("\ufffd")");
+    EXPECT_EQ(json_string("\xe2\x82\xc3\xa9"), "\"\\ufffd\xc3\xa9\"");
+    EXPECT_EQ(json_string("\xc3"), R"("\ufffd")");
 }
 
 } // namespace

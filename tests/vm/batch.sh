@@ -12,6 +12,8 @@ expect() {  # DESCRIPTION EXPECTED ACTUAL
 devices() { vdpa_devices | sort | tr '\n' ' '; }
 
 reset_state
+# Read as `ip -batch` reads it: '#' cuts anywhere, a continuation joins
+# lines as they are, and a failure names the command's last line.
 cat >"$WORK/ok.batch" <<'B'
 # A comment line, and a blank one
 
@@ -20,13 +22,19 @@ dev add name "sp ace" mgmtdev vdpasim_net
 dev add name 'qu"ote' mgmtdev vdpasim_net
 dev add name b0 \
         mgmtdev vdpasim_blk
-dev set name n0 mtu 1400 mac 02:00:00:00:00:02
+dev add name c0 mgmtdev vdpasim_net#mid-word
+dev add name j\
+0 mgmtdev vdpa\
+sim_net
+dev set name n0 \
+  mtu 1400 mac 02:00:00:00:00:02
+dev add name after mgmtdev vdpasim_net
 B
-# (the last line is wrong on purpose: dev set has no mtu)
+# (the second command from the end is wrong on purpose: dev set has no mtu)
 output=$("$VDPA" -b "$WORK/ok.batch" 2>&1); status=$?
-expect "lines before the failing one took effect" "b0 n0 qu\"ote sp ace " "$(devices)"
-expect "the failure names the file and line" "Unknown option \"mtu\"
-Command failed $WORK/ok.batch:8" "$output"
+expect "lines before the failing one took effect" "b0 c0 j0 n0 qu\"ote sp ace " "$(devices)"
+expect "the failure names the file and the command's last line" "Unknown option \"mtu\"
+Command failed $WORK/ok.batch:13" "$output"
 expect "and the status is 1" 1 "$status"
 
 reset_state
@@ -76,10 +84,51 @@ check "with their output" bash -c '[[ "$0" == *"bus none driver none devices 0"*
 expect "and the state it leaves" "" "$(devices)"
 
 reset_state
-output=$(printf 'dev add name "x mgmtdev vdpasim_net\n' | "$VDPA" -b - 2>&1); status=$?
-expect "an unterminated quote is an error" "unterminated quoted string
-Command failed -:1" "$output"
+output=$(printf 'dev add name "x mgmtdev vdpasim_net\ndev add name y mgmtdev vdpasim_net\n' |
+  "$VDPA" -force -b - 2>&1); status=$?
+expect "an unterminated quote ends the batch, even with -force" "Unterminated quoted string" "$output"
+expect "with status 1" 1 "$status"
 expect "and nothing was created" "" "$(devices)"
+output=$(printf 'dev add name "x#y" mgmtdev vdpasim_net\n' | "$VDPA" -b - 2>&1)
+expect "a '#' inside quotes cuts the line too" "Unterminated quoted string" "$output"
+
+output=$(printf 'dev add name m0 mgmtdev vdpasim_net\ndev add name m1 \\\n' | "$VDPA" -b - 2>&1); status=$?
+expect "a continuation at the end of the file is missing its line" "Missing continuation line" "$output"
+expect "status 1" 1 "$status"
+expect "the lines before it took effect" "m0 " "$(devices)"
+
+# With -b, -f keeps going and nothing more: a device a process holds open
+# is forced only by its own line's -f.
+reset_state
+"$VDPA" dev add name h0 mgmtdev vdpasim_net driver vhost_vdpa
+node=$(printf '/dev/%s' "$(cd /sys/bus/vdpa/devices/h0 && ls -d vhost-vdpa-*)")
+sleep 600 3<>"$node" & holder=$!
+sleep 0.5
+printf 'dev set name h0 driver virtio_vdpa\ndev del h0\ndev add name z0 mgmtdev vdpasim_net\n' >"$WORK/held.batch"
+output=$("$VDPA" -force -b "$WORK/held.batch" 2>&1); status=$?
+check "-force goes past the lines that would pull h0 from under its holder" \
+  bash -c '[[ "$0" == *"is held open by pid"*"Put -f on the line"*"Command failed $1:1"*"is held open by pid"*"Command failed $1:2" ]]' \
+  "$output" "$WORK/held.batch"
+expect "exits 1" 1 "$status"
+expect "and h0 is still there, z0 added" "h0 z0 " "$(devices)"
+expect "h0 still on vhost_vdpa" vhost_vdpa "$(basename "$(readlink /sys/bus/vdpa/devices/h0/driver)")"
+# The kernel makes a forced delete wait for the holder to close.
+(printf 'dev del h0 -f\n' | "$VDPA" -b -; echo $? >"$WORK/forced.rc") &
+forced=$!
+sleep 2
+expect "a line's -f goes ahead, and the kernel waits for the holder" "" "$(cat "$WORK/forced.rc" 2>/dev/null)"
+kill $holder; wait $forced
+expect "once the holder exits, the forced delete completes" 0 "$(cat "$WORK/forced.rc")"
+expect "and h0 is gone" "z0 " "$(devices)"
+output=$(printf -- '-j dev show\n' | "$VDPA" -b - 2>&1); status=$?
+expect "other options are refused on a line" "Only -f can be given on a batch line: the other options apply to the whole batch (vdpa [ OPTIONS ] -b FILE).
+Command failed -:1" "$output"
+
+# Output nobody can read is an error, and ends the batch.
+output=$(printf 'dev show\ndev add name w0 mgmtdev vdpasim_net\n' | "$VDPA" -j -b - 2>&1 >/dev/full); status=$?
+expect "a batch writing to a full disk says so" "Error: cannot write the output: No space left on device." "$output"
+expect "exits 1" 1 "$status"
+expect "and stops there" "z0 " "$(devices)"
 
 rm -rf "$WORK"
 reset_state

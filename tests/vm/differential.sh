@@ -15,7 +15,12 @@
 #                         afterwards must match too
 #   help ARGS...          help text, which deliberately differs (ours lists
 #                         every command and option that exists): same status
-#                         and stdout, and ours starts with "Usage: vdpa"
+#                         and stdout, the same stderr up to the usage text
+#                         (getopt's message and "Unknown option." for an
+#                         unknown option), and ours has usage text
+#   version ARGS...       -V in some form: both exit 0 with nothing on stderr
+#                         and print "vdpa utility, NAME-VERSION", NAME being
+#                         iproute2 for iproute2 and vdpa for ours
 #   ourhelp ARGS...       ours prints help (status 0) where iproute2 does not
 #   fixed WHY | ARGS...   a read-only command iproute2 gets wrong; ours must
 #                         exit 0 and print exactly the lines that follow,
@@ -50,7 +55,8 @@ declare -A OUT ERR RC
 slurp() { local slurped=; IFS= read -r -d '' slurped <"$1"; printf -v "$2" '%s' "$slurped"; }
 run() {
   local tag=$1 binary=$2; shift 2
-  "$binary" "$@" >"$WORK/out" 2>"$WORK/err"
+  # Both as found on PATH: getopt's messages name the program by argv[0].
+  (exec -a vdpa "$binary" "$@") >"$WORK/out" 2>"$WORK/err"
   RC[$tag]=$?
   local text
   slurp "$WORK/out" text; OUT[$tag]=$text
@@ -102,8 +108,22 @@ case_help() {
   local problems=
   [ "${OUT[ref]}" == "${OUT[ours]}" ] || problems+="stdout differs"$'\n'
   [ "${RC[ref]}" == "${RC[ours]}" ] || problems+="exit status ${RC[ours]}, iproute2 ${RC[ref]}"$'\n'
-  [[ "${ERR[ours]}" == "Usage: vdpa"* ]] || problems+="no usage text: ${ERR[ours]}"
+  [[ "${ERR[ours]}" == *"Usage: vdpa"* ]] || problems+="no usage text: ${ERR[ours]}"$'\n'
+  local ref_lead=${ERR[ref]%%Usage: vdpa*} our_lead=${ERR[ours]%%Usage: vdpa*}
+  [ "$ref_lead" == "$our_lead" ] ||
+    problems+=$(diff_report "stderr before the usage text (iproute2 vs ours)" "$ref_lead" "$our_lead")
   report "help: vdpa $*" "$problems"
+}
+
+case_version() {
+  run ref "$REF" "$@"
+  run ours "$VDPA" "$@"
+  local problems=
+  [[ "${OUT[ref]}" == "vdpa utility, iproute2-"*$'\n' ]] || problems+="iproute2 printed: ${OUT[ref]}"$'\n'
+  [[ "${OUT[ours]}" == "vdpa utility, vdpa-"*$'\n' ]] || problems+="ours printed: ${OUT[ours]}"$'\n'
+  [ "${RC[ref]}${RC[ours]}" == 00 ] || problems+="exit status ${RC[ours]}, iproute2 ${RC[ref]}"$'\n'
+  [ -z "${ERR[ref]}${ERR[ours]}" ] || problems+="stderr: ${ERR[ref]}${ERR[ours]}"
+  report "version: vdpa $*" "$problems"
 }
 
 # Runs ours and checks the state is as before; $1 is the expected status.
@@ -176,6 +196,7 @@ for cases in "$@"; do
       same) eval "set -- $rest"; case_same "$@" ;;
       change) eval "set -- $rest"; case_change "$@" ;;
       help) eval "set -- $rest"; case_help "$@" ;;
+      version) eval "set -- $rest"; case_version "$@" ;;
       ourhelp) eval "set -- $rest"; case_ourhelp "$@" ;;
       fixed) PENDING_FIXED=$rest; EXPECTED= ;;
       differ)

@@ -20,17 +20,41 @@ life() {
   "$VDPA" dev del b0
 }
 
-# watch OUTPUT [OPTIONS]: the monitor's output over one life.
+# seen FILE LINE: wait (up to 20 s) until the monitor wrote LINE to FILE.
+seen() {
+  local try
+  for try in $(seq 1 100); do
+    grep -qxF -e "$2" "$1" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# watch OUTPUT [OPTIONS]: the monitor's output over one life, in OUTPUT;
+# OUTPUT.raw also has the probe device's events.
 watch() {
   local output=$1; shift
-  "$VDPA" "$@" monitor >"$output" 2>"$output.err" &
+  "$VDPA" "$@" monitor >"$output.raw" 2>"$output.err" &
   local pid=$!
-  sleep 1  # subscribed well before the first event
+  # It listens once it reports something: a probe device comes and goes
+  # until it does. Its events are all in before the life starts (the
+  # kernel queues a uevent before the command that caused it returns).
+  local try probe='dev del probe' last='dev del b0'
+  if [ "${1:-}" = -j ]; then
+    probe='{"object":"dev","action":"del","dev":"probe"}'
+    last='{"object":"dev","action":"del","dev":"b0"}'
+  fi
+  for try in $(seq 1 50); do
+    "$VDPA" dev add name probe mgmtdev vdpasim_net driver none && "$VDPA" dev del probe
+    grep -qxF -e "$probe" "$output.raw" && break
+    sleep 0.2
+  done
   life
-  sleep 1
+  seen "$output.raw" "$last"
   kill -TERM $pid
   wait $pid
   echo $? >"$output.rc"
+  grep -v -e '^[a-z]* [a-z]* probe\( \|$\)' -e '"dev":"probe"[,}]' "$output.raw" >"$output"
 }
 
 watch "$WORK/text"
@@ -58,34 +82,46 @@ chardev add b0 /dev/vhost-vdpa-[0-9]+
 chardev del b0 /dev/vhost-vdpa-[0-9]+
 dev unbind b0 driver vhost_vdpa
 dev del b0'
-if python3 - "$WORK/text" "$expected" <<'PY'
-import re, sys
-got = open(sys.argv[1]).read().splitlines()
-want = sys.argv[2].splitlines()
+# in_order FILE text|json: the events of FILE are the expected ones, in
+# order. A JSON event is read as the line text would print for it, and
+# must have exactly the keys that event has.
+in_order() {
+  python3 - "$1" "$2" "$expected" <<'PY'
+import json, re, sys
+path, form, expected = sys.argv[1:4]
+NAME_KEY = {"chardev": "chardev", "virtio": "virtio_device", "netdev": "netdev", "disk": "disk"}
+def as_text(line):
+    event = json.loads(line)
+    words = [event.pop("object"), event.pop("action"), event.pop("dev")]
+    if words[0] != "dev":
+        words.append(event.pop(NAME_KEY[words[0]]))
+    elif "driver" in event:
+        words += ["driver", event.pop("driver")]
+    if event:
+        raise ValueError("unexpected keys %s in %s" % (sorted(event), line))
+    return " ".join(words)
+lines = open(path).read().splitlines()
+try:
+    got = [as_text(line) for line in lines] if form == "json" else lines
+except (ValueError, KeyError) as error:
+    print("# %s" % error)
+    sys.exit(1)
+want = expected.splitlines()
 ok = len(got) == len(want) and all(re.fullmatch(w, g) for w, g in zip(want, got))
 if not ok:
-    print("\n".join(f"got: {g}" for g in got))
+    print("\n".join("# got: %s" % g for g in got))
 sys.exit(0 if ok else 1)
 PY
-then tap_ok "text events in order"; else tap_not_ok "text events in order"; fi
+}
+
+if in_order "$WORK/text" text; then tap_ok "text events in order"; else tap_not_ok "text events in order"; fi
 check "the monitor exits 0 on SIGTERM" test "$(cat "$WORK/text.rc")" = 0
 check "and printed no errors" test ! -s "$WORK/text.err"
 
 watch "$WORK/json" -j
-if python3 - "$WORK/json" <<'PY'
-import json, sys
-events = [json.loads(line) for line in open(sys.argv[1])]
-summary = [(e["object"], e["action"], e["dev"]) for e in events]
-assert summary[0] == ("dev", "add", "n0"), summary
-assert {"object": "dev", "action": "bind", "dev": "n0", "driver": "vhost_vdpa"} in events
-assert any(e["object"] == "chardev" and e["chardev"].startswith("/dev/vhost-vdpa-") for e in events)
-assert any(e["object"] == "netdev" and e["action"] == "add" and e["netdev"].startswith("eth") for e in events)
-assert any(e["object"] == "disk" and e["action"] == "del" and e["disk"].startswith("vd") for e in events)
-assert any(e["object"] == "virtio" and "virtio_device" in e for e in events)
-assert summary[-1] == ("dev", "del", "b0"), summary
-assert len(events) == 24, len(events)
-PY
-then tap_ok "JSON lines, one event each"; else tap_not_ok "JSON lines, one event each"; cat "$WORK/json" | tap_diag; fi
+if in_order "$WORK/json" json; then tap_ok "JSON lines: the same events in the same order"
+else tap_not_ok "JSON lines: the same events in the same order"; cat "$WORK/json" | tap_diag; fi
+check "the JSON monitor exits 0 on SIGTERM" test "$(cat "$WORK/json.rc")" = 0
 
 # The examples of vdpa-monitor(8) are the net device's part of these runs
 # (the page shows one boot's numbers: eth0, virtio2, vhost-vdpa-0).

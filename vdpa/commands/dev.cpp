@@ -18,8 +18,8 @@ int fail_in_use(Session& session, const Error& error)
 {
     session.fail(error);
     if (error.kind == ErrorKind::in_use)
-        session.err().write(
-            "Use -f to proceed anyway; the kernel then waits until it is closed.\n");
+        session.err().print("{} to proceed anyway; the kernel then waits until it is closed.\n",
+                            session.in_batch() ? "Put -f on the line" : "Use -f");
     return 1;
 }
 
