@@ -174,13 +174,28 @@ BusMonitor::~BusMonitor()
 
 Result<BusMonitor> BusMonitor::open(BusPaths paths)
 {
+    return open(std::move(paths), MonitorOptions{});
+}
+
+Result<BusMonitor> BusMonitor::open(BusPaths paths, const MonitorOptions& options)
+{
     int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
     if (fd < 0)
         return Error::system(errno, "cannot open a uevent socket");
-    // Adding a thousand devices is a burst of several thousand uevents.
-    int size = 8 << 20;
-    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    if (options.socket_receive_buffer > 0) {
+        if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &options.socket_receive_buffer,
+                         sizeof(options.socket_receive_buffer)) < 0) {
+            int saved = errno;
+            ::close(fd);
+            return Error::system(saved, "cannot set the uevent socket's receive buffer");
+        }
+    } else {
+        // Adding a thousand devices is a burst of several thousand uevents.
+        // Beyond rmem_max only with CAP_NET_ADMIN; the default otherwise.
+        int size = 8 << 20;
+        if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+            ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    }
     sockaddr_nl address{};
     address.nl_family = AF_NETLINK;
     address.nl_groups = 1; // the kernel's own events, not udev's

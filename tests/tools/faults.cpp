@@ -2,36 +2,36 @@
 //
 // faults: drives libvdpa into the kernel-side faults that a command line
 // cannot provoke on purpose, on the real kernel (tests/vm/faults.sh).
+// Receive errors that the kernel never gives on a request socket (EINTR,
+// ENOBUFS) come from the fault-inject shim instead.
 //
 //   faults small-buffer N   dumps with the smallest socket receive buffer
 //                           the kernel allows: all N devices and configs
-//                           arrive, or an error says why; never fewer
-//   faults eintr N ROUNDS   dumps while SIGALRM interrupts every 50 us:
-//                           every dump still has all N devices
+//                           arrive (the kernel paces a dump by the reader,
+//                           so it never overruns the buffer)
 //   faults removed A B      deletes device B from another socket while a
 //                           dump is under way, then asks for B: an error
 //                           value (ENODEV), no crash
+//   faults lost-events MGMTDEV N
+//                           a monitor with the smallest uevent buffer that
+//                           is not read while N devices are added and the
+//                           last is bound to vhost_vdpa: the kernel drops
+//                           uevents, the monitor reports the loss, reads
+//                           sysfs again, and decodes what follows with
+//                           what it read (the devices are deleted after)
 //
 // Prints what happened; exits 0 only when it was as it should be.
-#include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
-#include <sys/time.h>
-
+#include <vdpa/bus.hpp>
 #include <vdpa/client.hpp>
+#include <vdpa/monitor.hpp>
 
 namespace {
-
-std::atomic<long> interrupts{0};
-
-void count_interrupt(int)
-{
-    interrupts.fetch_add(1, std::memory_order_relaxed);
-}
 
 struct Counts {
     long devices = -1;
@@ -78,29 +78,6 @@ int small_buffer(long expected)
     return counts.devices == expected && counts.configs == expected ? 0 : 1;
 }
 
-int eintr(long expected, int rounds)
-{
-    struct sigaction action = {};
-    action.sa_handler = count_interrupt; // no SA_RESTART: calls return EINTR
-    sigaction(SIGALRM, &action, nullptr);
-    itimerval timer = {{0, 50}, {0, 50}};
-    setitimer(ITIMER_REAL, &timer, nullptr);
-    vdpa::Client client = open_or_die();
-    int bad = 0;
-    for (int round = 0; round < rounds; ++round) {
-        Counts counts = dump(client);
-        if (counts.devices != expected || counts.configs != expected) {
-            std::printf("round %d: %ld devices, %ld configs of %ld\n", round, counts.devices,
-                        counts.configs, expected);
-            ++bad;
-        }
-    }
-    timer = {};
-    setitimer(ITIMER_REAL, &timer, nullptr);
-    std::printf("eintr: %d rounds, %d incomplete, %ld interrupts\n", rounds, bad, interrupts.load());
-    return bad == 0 && interrupts.load() > 0 ? 0 : 1;
-}
-
 int removed(const std::string& first, const std::string& victim)
 {
     vdpa::Client reader = open_or_die();
@@ -136,6 +113,94 @@ int removed(const std::string& first, const std::string& victim)
     return status;
 }
 
+int lost_events(const std::string& mgmtdev, long count)
+{
+    vdpa::MonitorOptions options;
+    options.socket_receive_buffer = 1; // the kernel raises it to its minimum
+    auto monitor = vdpa::BusMonitor::open({}, options);
+    if (!monitor) {
+        std::printf("cannot open the monitor: %s\n", monitor.error().message.c_str());
+        return 2;
+    }
+    vdpa::Client client = open_or_die();
+    vdpa::DeviceBus bus;
+    std::vector<std::string> names;
+    for (long i = 0; i < count; ++i) {
+        names.push_back("burst" + std::to_string(i));
+        vdpa::NewDevice device;
+        device.name = names.back();
+        device.mgmtdev = vdpa::MgmtDevHandle{"", mgmtdev};
+        if (auto added = client.add_device(device); !added) {
+            std::printf("cannot add %s: %s\n", device.name.c_str(), added.error().message.c_str());
+            return 2;
+        }
+    }
+    // Bound while nobody reads: only a monitor that read sysfs again after
+    // the loss knows its character device when it goes.
+    const std::string& last = names.back();
+    if (auto bound = bus.bind(last, vdpa::BusDriver::vhost_vdpa, {}); !bound) {
+        std::printf("cannot bind %s: %s\n", last.c_str(), bound.error().message.c_str());
+        return 2;
+    }
+
+    long added = 0;
+    long lost = 0;
+    auto drain = [&](std::vector<vdpa::BusEvent>& seen) {
+        for (;;) {
+            auto event = monitor->next(std::chrono::milliseconds(1000));
+            if (!event) {
+                std::printf("monitor error: %s\n", event.error().message.c_str());
+                return false;
+            }
+            if (!*event)
+                return true;
+            seen.push_back(**event);
+        }
+    };
+    std::vector<vdpa::BusEvent> burst;
+    if (!drain(burst))
+        return 1;
+    for (const vdpa::BusEvent& event : burst) {
+        lost += event.object == vdpa::BusEvent::Object::lost;
+        added += event.object == vdpa::BusEvent::Object::device &&
+                 event.action == vdpa::BusEvent::Action::add;
+    }
+    std::printf("burst of %ld devices: %ld adds seen, %ld losses reported\n", count, added, lost);
+    int status = lost > 0 && added < count ? 0 : 1;
+
+    // One uevent (unbind) fits the buffer; what the monitor makes of it
+    // comes from what it read of sysfs after the loss.
+    if (auto unbound = bus.bind(last, vdpa::BusDriver::none, {}); !unbound) {
+        std::printf("cannot unbind %s: %s\n", last.c_str(), unbound.error().message.c_str());
+        status = 1;
+    }
+    std::vector<vdpa::BusEvent> after;
+    if (!drain(after))
+        status = 1;
+    bool chardev_gone = false;
+    bool unbound_from_vhost = false;
+    for (const vdpa::BusEvent& event : after) {
+        if (event.device != last)
+            continue;
+        chardev_gone |= event.object == vdpa::BusEvent::Object::chardev &&
+                        event.action == vdpa::BusEvent::Action::remove;
+        unbound_from_vhost |= event.object == vdpa::BusEvent::Object::device &&
+                              event.action == vdpa::BusEvent::Action::unbind &&
+                              event.name == "vhost_vdpa";
+    }
+    std::printf("after the loss, unbinding %s: chardev removed %s, unbound from vhost_vdpa %s\n",
+                last.c_str(), chardev_gone ? "yes" : "no", unbound_from_vhost ? "yes" : "no");
+    if (!chardev_gone || !unbound_from_vhost)
+        status = 1;
+
+    for (const std::string& name : names)
+        if (auto deleted = client.delete_device(name); !deleted) {
+            std::printf("cannot delete %s: %s\n", name.c_str(), deleted.error().message.c_str());
+            status = 1;
+        }
+    return status;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -143,10 +208,10 @@ int main(int argc, char** argv)
     std::string what = argc > 1 ? argv[1] : "";
     if (what == "small-buffer" && argc == 3)
         return small_buffer(std::atol(argv[2]));
-    if (what == "eintr" && argc == 4)
-        return eintr(std::atol(argv[2]), std::atoi(argv[3]));
     if (what == "removed" && argc == 4)
         return removed(argv[2], argv[3]);
-    std::fputs("usage: faults { small-buffer N | eintr N ROUNDS | removed A B }\n", stderr);
+    if (what == "lost-events" && argc == 4)
+        return lost_events(argv[2], std::atol(argv[3]));
+    std::fputs("usage: faults { small-buffer N | removed A B | lost-events MGMTDEV N }\n", stderr);
     return 2;
 }

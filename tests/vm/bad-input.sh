@@ -4,7 +4,11 @@
 # Malformed command lines on the real kernel: for each case in the case
 # files (format in cases/bad-input.cases), ours must exit 1 with a message
 # on stderr, print nothing on stdout, not crash, and leave the kernel state
-# as it was. Runs inside the VM; prints TAP.
+# as it was; and the refusal must come from whom the case's group says:
+# our own checks (no "kernel answers:" line: a parser that wrapped mtu
+# 65536 to 0 would pass the rest, since the kernel refuses 0) or the
+# kernel, with the message the group expects. Runs inside the VM; prints
+# TAP.
 #
 #   bad-input.sh CASES...   (default: cases/bad-input.cases)
 # Set SHOW_ERRORS=1 to log every case's stderr, not only failures'.
@@ -37,6 +41,23 @@ setup() {
 # Without forking: processes are slow under TCG.
 slurp() { local slurped=; IFS= read -r -d '' slurped <"$1"; printf -v "$2" '%s' "$slurped"; }
 
+# refused_by_problems ERR: whether ERR shows the refusal the group expects
+# ($REFUSER, $REFUSAL: see cases/bad-input.cases). Empty when it does.
+# In bash, without forking, like the rest of a case.
+refused_by_problems() {
+  local line kernel_line= matched=
+  while IFS= read -r line; do
+    [[ $line == 'kernel answers:'* ]] && kernel_line=yes
+    [[ $line =~ $REFUSAL ]] && matched=yes
+  done <<<"$1"
+  if [ "$REFUSER" = vdpa ] && [ -n "$kernel_line" ]; then
+    printf 'refused by the kernel, not by our own checks\n'
+  elif [ "$REFUSER" = kernel ] && [ -z "$kernel_line" ]; then
+    printf 'not refused by the kernel\n'
+  fi
+  [ -n "$matched" ] || printf 'stderr does not match: %s\n' "$REFUSAL"
+}
+
 run_case() {  # LINE
   local line=$1
   if ! eval "set -- $line" 2>"$WORK/eval.err"; then
@@ -51,7 +72,11 @@ run_case() {  # LINE
   [ "$status" == 1 ] || problems+="exit status $status, expected 1"$'\n'
   [ -z "$out" ] || problems+="stdout not empty: ${out:0:300}"$'\n'
   [ -n "$err" ] || problems+="no error message on stderr"$'\n'
-  problems+=$(refusal_problems "$err" "$after")
+  # $(...) drops the last newline: put it back between the reports.
+  local report
+  for report in "$(refusal_problems "$err" "$after")" "$(refused_by_problems "$err")"; do
+    [ -z "$report" ] || problems+=$report$'\n'
+  done
   if [ -z "$problems" ]; then
     tap_ok "vdpa $line"
     [ "${SHOW_ERRORS:-0}" = 1 ] && printf '%s' "${err:0:600}" | tap_diag
@@ -64,13 +89,20 @@ run_case() {  # LINE
 }
 
 setup
+REFUSER=
 for cases in "$@"; do
   # On fd 3: nothing a case runs can read the case file.
   while IFS= read -r -u 3 line || [ -n "$line" ]; do
     case "$line" in
       ''|'#'*) continue ;;
-      '== '*) echo "# group: ${line#== }"; continue ;;
+      '== '*) echo "# group: ${line#== }"; REFUSER=; continue ;;
+      'refused-by '*)
+        line=${line#refused-by }
+        REFUSER=${line%% *} REFUSAL=${line#* }
+        case "$REFUSER" in vdpa|kernel) ;; *) echo "Bail out! refused-by what? $line"; exit 1 ;; esac
+        continue ;;
     esac
+    [ -n "$REFUSER" ] || { echo "Bail out! a group without refused-by: $line"; exit 1; }
     run_case "$line"
   done 3<"$cases"
 done

@@ -53,6 +53,11 @@ public:
     const FamilyInfo& family() const;
     const ClientOptions& options() const;
 
+    // The for_each_ calls stream a dump: `sink` sees each record as it
+    // arrives. If replies are lost on the way (ENOBUFS, ErrorKind::system)
+    // the call fails after the records it delivered, which are then an
+    // incomplete list; it does not dump again.
+
     // Management devices. get_mgmtdev: ENODEV when there is no such parent.
     Result<void> for_each_mgmtdev(const RecordSink<MgmtDev>& sink);
     Result<MgmtDev> get_mgmtdev(const MgmtDevHandle& handle);

@@ -73,17 +73,29 @@ private:
     std::map<std::string, std::string> chardevs_; // device -> /dev/vhost-vdpa-N
 };
 
+struct VDPA_EXPORT MonitorOptions {
+    // The uevent socket's receive buffer (SO_RCVBUF) in bytes; 0 asks for
+    // 8 MiB, enough for the burst of adding a thousand devices. When it
+    // overflows the kernel drops uevents, and next() reports
+    // BusEvent::Object::lost.
+    int socket_receive_buffer = 0;
+};
+
 class VDPA_EXPORT BusMonitor {
 public:
     // Subscribes to the kernel's uevents. Errors: ErrorKind::system.
     static Result<BusMonitor> open(BusPaths paths = {});
+    static Result<BusMonitor> open(BusPaths paths, const MonitorOptions& options);
 
     BusMonitor(BusMonitor&&) noexcept;
     BusMonitor& operator=(BusMonitor&&) noexcept;
     ~BusMonitor();
 
     // The next event, waiting up to `timeout` (forever if negative);
-    // nullopt when the time ran out or a signal interrupted the wait.
+    // nullopt when the time ran out or a signal interrupted the wait. An
+    // event of Object::lost says the kernel dropped events since the last
+    // one; what the monitor remembers (drivers, character devices) is then
+    // read again from sysfs.
     Result<std::optional<BusEvent>> next(std::chrono::milliseconds timeout);
 
     // For callers with their own poll loop: readable when events wait.

@@ -39,9 +39,12 @@ public:
                 return static_cast<std::size_t>(received);
             if (errno == EINTR)
                 continue;
+            // Reported, never recovered from: what arrived before has been
+            // handed on already, and the lost datagram may be the ack, for
+            // which waiting would never end.
             if (errno == ENOBUFS)
-                return Error::system(errno, "the kernel dropped netlink replies because the socket "
-                                            "receive buffer overflowed");
+                return Error::system(errno, "the kernel dropped netlink replies (the socket's "
+                                            "receive buffer overflowed), so the reply is incomplete");
             if (errno == ENOSPC)
                 return Error::system(EMSGSIZE, "a netlink reply is larger than the receive buffer");
             return Error::system(errno, "cannot receive a netlink reply");
