@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <vdpa/bus.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <thread>
@@ -295,6 +296,13 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
                 return {};
             auto found = virtio::appeared(before, virtio::list_devices(paths_.sysfs),
                                           paths_.sysfs, real);
+            // One under the device itself is its own, whatever else appeared.
+            if (auto own = std::find_if(found.begin(), found.end(),
+                                        [&](const virtio::Entry& entry) {
+                                            return entry.parent() == real;
+                                        });
+                own != found.end())
+                found = {*own};
             if (found.size() == 1)
                 bound_virtio_[name] = {found[0].name, found[0].real_path, found[0].inode};
             if (found.size() <= 1)

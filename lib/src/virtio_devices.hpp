@@ -29,7 +29,7 @@ struct Entry {
 // Every device on the virtio bus under `sysfs`.
 std::vector<Entry> list_devices(const std::string& sysfs);
 
-// The entry named `name`, if it is still the same device as `known`.
+// Whether the device `known` names is still that same device.
 bool still_there(const std::string& sysfs, const Entry& known);
 
 // What sysfs alone says about the virtio device of the vDPA device at

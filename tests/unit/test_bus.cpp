@@ -215,6 +215,19 @@ TEST(Binding, OnASharedParentTwoNewVirtioDevicesCannotBeToldApart)
     EXPECT_EQ(kernel.writes.size(), 2u); // nothing restored
 }
 
+TEST(Binding, AVirtioDeviceUnderTheDeviceItselfIsItsOwn)
+{
+    SharedParent hw;
+    FakeKernel kernel(hw.root);
+    // As VDUSE and the simulators parent it, while another appears on the
+    // function: the one under vdpa0 is exact.
+    kernel.on_probe = hw.probe_making({{"virtio9", hw.pf + "/mlx5_core.sf.2/vdpa0/virtio9", "eth9"},
+                                       {"virtio10", hw.pf + "/virtio10", "ens8f5"}});
+    auto bound = hw.root.bus().bind("vdpa0", BusDriver::virtio_vdpa, quick());
+    ASSERT_TRUE(bound.ok()) << bound.error().message;
+    EXPECT_EQ(bound->netdev, "eth9");
+}
+
 TEST(Binding, OnASharedParentTheWaitIsForTheNewDevicesNetdev)
 {
     SharedParent hw;

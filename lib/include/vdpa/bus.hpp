@@ -141,10 +141,11 @@ public:
     // even on a shared parent; it is in the returned details and
     // remembered for details().
     //
-    // Errors before the driver link is verified (check_bind()'s, a failed
-    // sysfs write, the driver not binding) put the previous
-    // driver_override back and rebind the previous driver. Errors after
-    // it leave the device bound to `driver`, and their message says so:
+    // check_bind()'s errors come before anything changes. A failed sysfs
+    // write or the driver not binding put the previous driver_override
+    // back and rebind the previous driver. Errors once the driver link is
+    // verified leave the device bound to `driver`, and their message says
+    // so:
     //   ErrorKind::timeout    what the driver makes did not appear within
     //                         options.timeout
     //   ErrorKind::ambiguous  several virtio devices appeared on the shared
