@@ -32,6 +32,10 @@ void print_error(Output& err, const Error& error)
         break;
     case ErrorKind::system:
         err.print("Error: {}: {}.\n", error.message, std::strerror(error.errnum));
+        // Refused sysfs writes and unreadable /proc entries: file access
+        // that only root has.
+        if (error.errnum == EACCES || error.errnum == EPERM)
+            err.print("vdpa: this command needs root privileges: run it as root.\n");
         break;
     default:
         print_sentence(err, "Error", error.message);

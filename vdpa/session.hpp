@@ -30,7 +30,9 @@ public:
     // Uses `client` instead of opening one (tests replaying a recording).
     void use_client(Client client) { client_.emplace(std::move(client)); }
 
-    // The vdpa bus in sysfs: drivers, character devices, holders.
+    // The vdpa bus in sysfs: drivers, character devices, holders. One for
+    // the whole session: it remembers the virtio devices it bound.
+    DeviceBus& bus() { return bus_; }
     const DeviceBus& bus() const { return bus_; }
     void use_bus(DeviceBus bus) { bus_ = std::move(bus); }
 

@@ -3,26 +3,17 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
+#include <cstdio>
 #include <thread>
 
 #include <vdpa/client.hpp>
 
+#include "bus_errors.hpp"
 #include "sysfs.hpp"
+#include "virtio_devices.hpp"
 
 namespace vdpa {
 namespace {
-
-bool starts_with(std::string_view text, std::string_view prefix)
-{
-    return text.substr(0, prefix.size()) == prefix;
-}
-
-std::string parent_of(const std::string& path)
-{
-    return path.substr(0, path.rfind('/'));
-}
 
 std::optional<DeviceNumber> parse_device_number(const std::string& text)
 {
@@ -33,11 +24,6 @@ std::optional<DeviceNumber> parse_device_number(const std::string& text)
     return DeviceNumber{major, minor};
 }
 
-Error not_found(std::string message)
-{
-    return Error::make(ErrorKind::not_found, ENOENT, std::move(message));
-}
-
 // The first entry of a class directory ("net/eth0", "block/vda").
 std::optional<std::string> only_entry(const std::string& directory)
 {
@@ -45,6 +31,11 @@ std::optional<std::string> only_entry(const std::string& directory)
     if (names.empty())
         return std::nullopt;
     return names.front();
+}
+
+std::string quoted(std::string_view text)
+{
+    return "\"" + std::string(text) + "\"";
 }
 
 } // namespace
@@ -82,58 +73,31 @@ std::string DeviceBus::device_dir(std::string_view device) const
     return paths_.sysfs + "/bus/vdpa/devices/" + std::string(device);
 }
 
-namespace {
-
-// The virtio device virtio_vdpa made of a vDPA device. virtio_vdpa parents
-// it to the device's DMA device: the vDPA device itself for the simulators
-// and VDUSE (exact), the PCI function for hardware. There it may sit
-// beside the virtio devices of other vDPA devices on the same parent, and
-// nothing in sysfs says which is whose; it is named only when the parent
-// holds exactly one virtio device and exactly one vDPA device bound to
-// virtio_vdpa. Never a guess.
-std::optional<std::string> find_virtio_device(const BusPaths& paths, const std::string& real_dir)
+std::optional<std::string> DeviceBus::recorded_virtio(std::string_view device) const
 {
-    for (const std::string& name : sysfs::list(real_dir))
-        if (starts_with(name, "virtio") && sysfs::exists(real_dir + "/" + name + "/subsystem"))
-            return name;
-
-    std::vector<std::pair<std::string, std::string>> virtio; // name, parent directory
-    for (const std::string& name : sysfs::list(paths.sysfs + "/bus/virtio/devices"))
-        if (auto real = sysfs::real_path(paths.sysfs + "/bus/virtio/devices/" + name))
-            virtio.push_back({name, parent_of(*real)});
-    std::string devices_root = paths.sysfs + "/devices";
-    for (std::string ancestor = parent_of(real_dir);
-         ancestor.size() > devices_root.size() && starts_with(ancestor, devices_root);
-         ancestor = parent_of(ancestor)) {
-        std::vector<std::string> here;
-        for (const auto& [name, parent] : virtio)
-            if (parent == ancestor)
-                here.push_back(name);
-        if (here.empty())
-            continue;
-        int vdpa_on_virtio = 0;
-        std::string drivers = paths.sysfs + "/bus/vdpa/drivers/virtio_vdpa";
-        for (const std::string& name : sysfs::list(drivers))
-            if (auto real = sysfs::real_path(drivers + "/" + name);
-                real && starts_with(*real, ancestor + "/"))
-                ++vdpa_on_virtio;
-        if (here.size() == 1 && vdpa_on_virtio == 1)
-            return here.front();
+    auto recorded = bound_virtio_.find(device);
+    if (recorded == bound_virtio_.end())
         return std::nullopt;
-    }
-    return std::nullopt;
+    const VirtioIdentity& identity = recorded->second;
+    if (!virtio::still_there(paths_.sysfs, {identity.name, identity.real_path, identity.inode}))
+        return std::nullopt;
+    return identity.name;
 }
 
-} // namespace
-
 Result<DeviceDetails> DeviceBus::details(std::string_view device) const
+{
+    return look(device, nullptr);
+}
+
+Result<DeviceDetails> DeviceBus::look(std::string_view device,
+                                      std::optional<std::string>* shared_parent) const
 {
     if (auto valid = validate_device_name(device); !valid)
         return std::move(valid).error();
     std::string dir = device_dir(device);
     auto real = sysfs::real_path(dir);
     if (!real)
-        return not_found("there is no vDPA device \"" + std::string(device) + "\"");
+        return bus_errors::not_found("there is no vDPA device " + quoted(device));
 
     DeviceDetails details;
     details.driver = sysfs::link_name(dir + "/driver");
@@ -141,7 +105,7 @@ Result<DeviceDetails> DeviceBus::details(std::string_view device) const
         override && !override->empty() && *override != "(null)")
         details.driver_override = *override;
     for (const std::string& name : sysfs::list(*real)) {
-        if (!starts_with(name, "vhost-vdpa-"))
+        if (name.rfind("vhost-vdpa-", 0) != 0)
             continue;
         details.vhost_device = name;
         details.vhost_path = paths_.dev + "/" + name;
@@ -149,7 +113,12 @@ Result<DeviceDetails> DeviceBus::details(std::string_view device) const
             details.vhost_number = parse_device_number(*number);
     }
     if (details.driver == "virtio_vdpa") {
-        details.virtio_device = find_virtio_device(paths_, *real);
+        virtio::Lookup lookup = virtio::find(paths_.sysfs, *real);
+        details.virtio_device = lookup.name;
+        if (!details.virtio_device)
+            details.virtio_device = recorded_virtio(device);
+        if (!details.virtio_device && shared_parent)
+            *shared_parent = lookup.shared_parent;
         if (details.virtio_device) {
             std::string virtio = paths_.sysfs + "/bus/virtio/devices/" + *details.virtio_device;
             details.netdev = only_entry(virtio + "/net");
@@ -167,54 +136,10 @@ Result<MgmtDevDetails> DeviceBus::mgmtdev_details(const MgmtDevHandle& handle) c
     std::string dir = handle.bus.empty()
                           ? paths_.sysfs + "/devices/" + handle.name
                           : paths_.sysfs + "/bus/" + handle.bus + "/devices/" + handle.name;
-    auto real = sysfs::real_path(dir);
-    if (!real)
-        return not_found("there is no management device \"" + handle.to_string() + "\" in sysfs");
-    return MgmtDevDetails{sysfs::link_name(dir + "/driver"), *real};
-}
-
-Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
-{
-    auto details = this->details(device);
-    if (!details)
-        return std::move(details).error();
-    std::vector<Holder> holders;
-    if (!details->vhost_number)
-        return holders;
-    dev_t wanted = makedev(details->vhost_number->major, details->vhost_number->minor);
-    for (const std::string& pid : sysfs::list(paths_.proc)) {
-        if (pid.empty() || !std::all_of(pid.begin(), pid.end(), ::isdigit))
-            continue;
-        std::string fds = paths_.proc + "/" + pid + "/fd";
-        for (const std::string& fd : sysfs::list(fds)) {
-            struct stat st;
-            if (::stat((fds + "/" + fd).c_str(), &st) == 0 && S_ISCHR(st.st_mode) &&
-                st.st_rdev == wanted) {
-                holders.push_back(
-                    {std::stoi(pid), sysfs::read(paths_.proc + "/" + pid + "/comm").value_or("?")});
-                break;
-            }
-        }
-    }
-    return holders;
-}
-
-Result<void> DeviceBus::check_not_in_use(std::string_view device) const
-{
-    auto holders = this->holders(device);
-    if (!holders)
-        return std::move(holders).error();
-    if (holders->empty())
-        return {};
-    std::string who;
-    for (const Holder& holder : *holders)
-        who += (who.empty() ? "" : ", ") + std::string("pid ") + std::to_string(holder.pid) + " (" +
-               holder.command + ")";
-    auto details = this->details(device);
-    std::string node = details && details->vhost_path ? *details->vhost_path : "its vhost device";
-    return Error::make(ErrorKind::in_use, EBUSY,
-                       "device \"" + std::string(device) + "\" is in use: " + node +
-                           " is held open by " + who);
+    if (!sysfs::real_path(dir))
+        return bus_errors::not_found("there is no management device " +
+                                     quoted(handle.to_string()) + " in sysfs");
+    return MgmtDevDetails{sysfs::link_name(dir + "/driver")};
 }
 
 Result<void> DeviceBus::require_driver(BusDriver driver) const
@@ -224,25 +149,60 @@ Result<void> DeviceBus::require_driver(BusDriver driver) const
     std::string name(bus_driver_name(driver));
     if (sysfs::is_directory(paths_.sysfs + "/bus/vdpa/drivers/" + name))
         return {};
-    return not_found("the " + name + " driver is not loaded: load its module (modprobe " + name +
-                     ")");
+    return bus_errors::not_found("the " + name + " driver is not loaded: load its module (modprobe " +
+                                 name + ")");
 }
 
-Result<void> DeviceBus::wait_ready(std::string_view device, BusDriver driver,
-                                   std::chrono::milliseconds timeout) const
+Result<DeviceDetails> DeviceBus::checked_details(std::string_view device, BusDriver driver,
+                                                 const BindOptions& options) const
+{
+    auto details = this->details(device);
+    if (!details)
+        return details;
+    if (auto loaded = require_driver(driver); !loaded)
+        return std::move(loaded).error();
+    // Unbinding from vhost_vdpa waits until every holder closes the node.
+    if (details->driver == "vhost_vdpa" && driver != BusDriver::vhost_vdpa && !options.force)
+        if (auto free = check_not_in_use(device); !free)
+            return std::move(free).error();
+    return details;
+}
+
+Result<void> DeviceBus::check_bind(std::string_view device, BusDriver driver,
+                                   const BindOptions& options) const
+{
+    auto checked = checked_details(device, driver, options);
+    if (!checked)
+        return std::move(checked).error();
+    return {};
+}
+
+Result<DeviceDetails> DeviceBus::wait_ready(std::string_view device, BusDriver driver,
+                                            std::chrono::milliseconds timeout) const
+{
+    return wait(device, driver, timeout, Unnamed::ambiguous, nullptr);
+}
+
+Result<DeviceDetails> DeviceBus::wait(std::string_view device, BusDriver driver,
+                                      std::chrono::milliseconds timeout, Unnamed unnamed,
+                                      const std::function<Result<void>()>& before_each) const
 {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::string waiting_for;
     for (;;) {
-        auto details = this->details(device);
+        if (before_each)
+            if (auto looked = before_each(); !looked)
+                return std::move(looked).error();
+        std::optional<std::string> shared_parent;
+        auto details = look(device, &shared_parent);
         if (!details)
-            return std::move(details).error();
+            return details;
         switch (driver) {
         case BusDriver::none:
-            return {};
+            return details;
         case BusDriver::vhost_vdpa:
             if (details->vhost_path && sysfs::exists(*details->vhost_path))
-                return {};
+                return details;
             waiting_for = "its /dev/vhost-vdpa-N node";
             break;
         case BusDriver::virtio_vdpa:
@@ -253,51 +213,54 @@ Result<void> DeviceBus::wait_ready(std::string_view device, BusDriver driver,
                 auto id = sysfs::read(virtio + "/device").value_or("");
                 bool net = id == "0x0001", block = id == "0x0002";
                 if ((!net || details->netdev) && (!block || details->disk))
-                    return {};
+                    return details;
                 waiting_for = net ? "its network interface" : "its disk";
+            } else if (shared_parent && unnamed == Unnamed::ready) {
+                return details;
+            } else if (shared_parent && unnamed == Unnamed::ambiguous) {
+                return bus_errors::ambiguous(
+                    "the virtio device of device " + quoted(device) +
+                    " cannot be told apart from the other devices' on " + *shared_parent +
+                    ": sysfs does not link them, so there is nothing to wait for");
             } else {
                 waiting_for = "its virtio device";
             }
             break;
         }
         if (std::chrono::steady_clock::now() >= deadline)
-            return Error::make(ErrorKind::timeout, ETIMEDOUT,
-                               "device \"" + std::string(device) + "\" is bound to " +
-                                   std::string(bus_driver_name(driver)) + " but " + waiting_for +
-                                   " did not appear within " + std::to_string(timeout.count()) +
-                                   " ms");
+            return bus_errors::timeout("device " + quoted(device) + " is bound to " +
+                                       std::string(bus_driver_name(driver)) + ", but " +
+                                       waiting_for + " did not appear within " +
+                                       std::to_string(timeout.count()) + " ms");
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 
-Result<void> DeviceBus::bind(std::string_view device, BusDriver driver,
-                             const BindOptions& options) const
+Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
+                                      const BindOptions& options)
 {
-    auto details = this->details(device);
+    auto details = checked_details(device, driver, options);
     if (!details)
-        return std::move(details).error();
-    if (auto loaded = require_driver(driver); !loaded)
-        return loaded;
+        return details;
 
     std::string name(device);
     std::string dir = device_dir(device);
     std::string target(bus_driver_name(driver));
     std::optional<std::string> current = details->driver;
-    if (current.value_or("none") == target)
-        return wait_ready(device, driver, options.timeout);
-
-    // Unbinding from vhost_vdpa waits until every holder closes the node.
-    if (current == "vhost_vdpa" && !options.force)
-        if (auto free = check_not_in_use(device); !free)
-            return free;
+    // Unbound is not yet pinned unbound: that takes the "none" override.
+    if (current.value_or("none") == target &&
+        (driver != BusDriver::none || details->driver_override == target))
+        return wait(device, driver, options.timeout, Unnamed::ready, nullptr);
+    bound_virtio_.erase(name);
 
     std::string vdpa = paths_.sysfs + "/bus/vdpa";
     auto restore = [&](Error error) -> Error {
         // Put back what was there, so a failed move leaves no trace. The
-        // error worth reporting is the first one, not these.
+        // error worth reporting is the first one, not these. The override
+        // goes first: it decides which driver may bind.
         static_cast<void>(
             sysfs::write(dir + "/driver_override", details->driver_override.value_or("\n")));
-        if (current && !sysfs::link_name(dir + "/driver"))
+        if (current && sysfs::link_name(dir + "/driver") != current)
             static_cast<void>(sysfs::write(vdpa + "/drivers/" + *current + "/bind", name));
         return error;
     };
@@ -310,14 +273,55 @@ Result<void> DeviceBus::bind(std::string_view device, BusDriver driver,
     if (auto written = sysfs::write(dir + "/driver_override", target); !written)
         return restore(std::move(written).error());
     if (driver == BusDriver::none)
-        return {};
+        return this->details(device);
+
+    // The virtio devices before the probe: the one that appears under
+    // the device or an ancestor is the device's, even on a shared parent.
+    std::vector<virtio::Entry> before;
+    if (driver == BusDriver::virtio_vdpa)
+        before = virtio::list_devices(paths_.sysfs);
+    auto real = sysfs::real_path(dir).value_or(dir);
+
     if (auto probed = sysfs::write(vdpa + "/drivers_probe", name); !probed)
         return restore(std::move(probed).error());
     if (sysfs::link_name(dir + "/driver") != target)
-        return restore(
-            Error::make(ErrorKind::system, ENODEV,
-                        "the " + target + " driver did not bind device \"" + name + "\""));
-    return wait_ready(device, driver, options.timeout);
+        return restore(bus_errors::system(ENODEV, "the " + target +
+                                                      " driver did not bind device " + quoted(name)));
+
+    // From here on the device is bound; errors say it stays so.
+    std::function<Result<void>()> identify;
+    if (driver == BusDriver::virtio_vdpa)
+        identify = [&]() -> Result<void> {
+            if (bound_virtio_.count(name))
+                return {};
+            auto found = virtio::appeared(before, virtio::list_devices(paths_.sysfs),
+                                          paths_.sysfs, real);
+            // One under the device itself is its own, whatever else appeared.
+            if (auto own = std::find_if(found.begin(), found.end(),
+                                        [&](const virtio::Entry& entry) {
+                                            return entry.parent() == real;
+                                        });
+                own != found.end())
+                found = {*own};
+            if (found.size() == 1)
+                bound_virtio_[name] = {found[0].name, found[0].real_path, found[0].inode};
+            if (found.size() <= 1)
+                return {};
+            std::string names;
+            for (const virtio::Entry& entry : found)
+                names += (names.empty() ? "" : ", ") + entry.name;
+            return bus_errors::ambiguous("several virtio devices appeared on " + found[0].parent() +
+                                         " at once (" + names + "): which is device " +
+                                         quoted(name) + "'s cannot be told apart");
+        };
+    auto ready = wait(device, driver, options.timeout, Unnamed::wait, identify);
+    if (!ready && (ready.error().kind == ErrorKind::timeout ||
+                   ready.error().kind == ErrorKind::ambiguous)) {
+        Error error = std::move(ready).error();
+        error.message += "; the device stays bound to " + target;
+        return error;
+    }
+    return ready;
 }
 
 } // namespace vdpa

@@ -218,6 +218,15 @@ Result<void> Client::for_each_device(const RecordSink<Device>& sink)
     return drop_ack(impl_->channel.transact(request, streaming(decode_device, sink)));
 }
 
+Result<DeviceCounts> Client::count_devices()
+{
+    DeviceCounts counts;
+    auto counted = for_each_device([&](const Device& device) { counts.add(device.mgmtdev); });
+    if (!counted)
+        return std::move(counted).error();
+    return counts;
+}
+
 Result<Device> Client::get_device(std::string_view name)
 {
     if (auto valid = validate_existing_device_name(name); !valid)

@@ -46,6 +46,24 @@ std::string MgmtDevHandle::to_string() const
     return bus.empty() ? name : bus + "/" + name;
 }
 
+void DeviceCounts::add(const MgmtDevHandle& handle)
+{
+    for (auto& [counted, count] : counts)
+        if (counted == handle) {
+            ++count;
+            return;
+        }
+    counts.push_back({handle, 1});
+}
+
+std::size_t DeviceCounts::of(const MgmtDevHandle& handle) const
+{
+    for (const auto& [counted, count] : counts)
+        if (counted == handle)
+            return count;
+    return 0;
+}
+
 std::string MacAddress::to_string() const
 {
     char text[18];

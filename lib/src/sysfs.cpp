@@ -11,6 +11,15 @@
 #include <unistd.h>
 
 namespace vdpa::sysfs {
+namespace {
+
+WriteObserver& write_observer()
+{
+    static WriteObserver observer;
+    return observer;
+}
+
+} // namespace
 
 bool exists(const std::string& path)
 {
@@ -63,17 +72,31 @@ Result<void> write(const std::string& path, const std::string& text)
     ::close(fd);
     if (n < 0)
         return Error::system(saved, "cannot write to " + path);
+    if (write_observer())
+        write_observer()(path, text);
     return {};
+}
+
+void set_write_observer(WriteObserver observer)
+{
+    write_observer() = std::move(observer);
+}
+
+std::optional<std::string> link_target(const std::string& path)
+{
+    char target[PATH_MAX];
+    ssize_t n = ::readlink(path.c_str(), target, sizeof(target));
+    if (n < 0)
+        return std::nullopt;
+    return std::string(target, static_cast<std::size_t>(n));
 }
 
 std::optional<std::string> link_name(const std::string& path)
 {
-    char target[PATH_MAX];
-    ssize_t n = ::readlink(path.c_str(), target, sizeof(target) - 1);
-    if (n < 0)
+    auto target = link_target(path);
+    if (!target)
         return std::nullopt;
-    std::string text(target, static_cast<std::size_t>(n));
-    return text.substr(text.rfind('/') + 1);
+    return target->substr(target->rfind('/') + 1);
 }
 
 std::optional<std::string> real_path(const std::string& path)
@@ -86,20 +109,32 @@ std::optional<std::string> real_path(const std::string& path)
     return text;
 }
 
-std::vector<std::string> list(const std::string& directory)
+Result<std::vector<std::string>> read_directory(const std::string& directory)
 {
-    std::vector<std::string> names;
     DIR* dir = ::opendir(directory.c_str());
     if (!dir)
-        return names;
-    while (dirent* entry = ::readdir(dir)) {
+        return Error::system(errno, "cannot read " + directory);
+    std::vector<std::string> names;
+    for (;;) {
+        errno = 0;
+        dirent* entry = ::readdir(dir);
+        if (!entry)
+            break;
         std::string name = entry->d_name;
         if (name != "." && name != "..")
             names.push_back(std::move(name));
     }
+    int saved = errno;
     ::closedir(dir);
+    if (saved != 0)
+        return Error::system(saved, "cannot read " + directory);
     std::sort(names.begin(), names.end());
     return names;
+}
+
+std::vector<std::string> list(const std::string& directory)
+{
+    return read_directory(directory).value_or({});
 }
 
 } // namespace vdpa::sysfs

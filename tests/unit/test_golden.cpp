@@ -5,19 +5,14 @@
 // state (tests/data/*.golden, recorded together with the replies).
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "captured_output.hpp"
-
-#include "options.hpp"
 #include "replay_transport.hpp"
-#include "run.hpp"
-#include "session.hpp"
+#include "run_cli.hpp"
 
 namespace vdpa::testing {
 namespace {
@@ -58,41 +53,13 @@ std::vector<GoldenCase> read_golden(const std::string& file)
     return cases;
 }
 
-using Capture = vdpa::testing::CapturedOutput;
-
-struct Run {
-    int status;
-    std::string out;
-    std::string err;
-};
-
-Run run_cli(const std::string& args, const std::string& recording)
-{
-    std::vector<std::string> words{"vdpa"};
-    std::istringstream split(args);
-    for (std::string word; split >> word;)
-        words.push_back(word);
-    std::vector<char*> argv;
-    for (std::string& word : words)
-        argv.push_back(word.data());
-    auto options = cli::parse_options(static_cast<int>(argv.size()), argv.data());
-    if (!options)
-        throw std::runtime_error("options: " + options.error().message);
-    Capture out, err;
-    cli::Session session(cli::RenderOptions{options->json, options->pretty}, out.out(), err.out());
-    session.use_client(replay_client(recording));
-    int status = cli::run_command_line(session, options->words);
-    err.out().flush();
-    return {status, out.text(), err.text()};
-}
-
 void expect_like_iproute2(const std::string& golden_file, const std::string& recording)
 {
     auto cases = read_golden(golden_file);
     ASSERT_FALSE(cases.empty());
     for (const GoldenCase& golden : cases) {
         SCOPED_TRACE("vdpa " + golden.args);
-        Run run = run_cli(golden.args, recording);
+        CliRun run = run_cli(golden.args, replay_client(recording));
         EXPECT_EQ(run.out, golden.out);
         EXPECT_EQ(run.err, golden.err);
         EXPECT_EQ(run.status, golden.status);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <vdpa/provision.hpp>
+
 #include "commands/commands.hpp"
 #include "commands/show.hpp"
 #include "report.hpp"
@@ -6,12 +8,11 @@
 namespace vdpa::cli {
 namespace {
 
-// The bus driver binding of `dev add ... driver` and `dev set ... driver`.
-Result<void> move_to_driver(Session& session, const std::string& device, BusDriver driver)
+BindOptions bind_options(const Session& session)
 {
     BindOptions options;
     options.force = session.force();
-    return session.bus().bind(device, driver, options);
+    return options;
 }
 
 int fail_in_use(Session& session, const Error& error)
@@ -37,10 +38,10 @@ int dev_show(Session& session, const Arguments& arguments)
         [&](Renderer& renderer, const Device& device) {
             if (!details)
                 return renderer.device(device, nullptr);
-            // A device deleted since the dump has no sysfs entry: show
-            // what netlink said, with nothing bound.
-            DeviceDetails found = session.bus().details(device.name).value_or(DeviceDetails{});
-            renderer.device(device, &found);
+            // A device deleted since the dump, or sysfs unreadable: what
+            // netlink said, and nothing the bus could not tell.
+            auto found = session.bus().details(device.name);
+            renderer.device(device, found ? &*found : nullptr);
         });
 }
 
@@ -53,33 +54,35 @@ int dev_add(Session& session, const Arguments& arguments)
     request.mac = arguments.mac;
     request.mtu = arguments.mtu;
     request.max_vq_pairs = arguments.max_vqp;
-    // A driver that is not loaded is found before anything is created.
-    if (arguments.driver)
-        if (auto loaded = session.bus().require_driver(*arguments.driver); !loaded)
-            return session.fail(loaded.error());
     Client* client = session.client();
     if (!client)
         return 1;
-    auto added = client->add_device(request);
-    if (!added || !arguments.driver)
-        return session.finish(added);
-    if (auto moved = move_to_driver(session, request.name, *arguments.driver); !moved) {
-        // Leave no half-made device behind.
-        static_cast<void>(client->delete_device(request.name));
-        session.fail(moved.error());
+    if (!arguments.driver)
+        return session.finish(client->add_device(request));
+
+    DeviceAddition addition = add_device_with_driver(*client, session.bus(), request,
+                                                     *arguments.driver, bind_options(session));
+    if (!addition.added || addition.ok())
+        return session.finish(addition.added);
+    session.fail(addition.bound->error());
+    if (*addition.deleted) {
         session.err().print("The device \"{}\" was deleted again.\n", request.name);
-        return 1;
+    } else {
+        session.err().print("The device \"{}\" is left behind: deleting it again failed:\n",
+                            request.name);
+        session.fail(addition.deleted->error());
     }
-    return session.finish(added);
+    return 1;
 }
 
 int dev_del(Session& session, const Arguments& arguments)
 {
     // Deleting a device a process holds open pulls it from under that
-    // process (a VM), and the kernel waits for it to close the device.
+    // process (a VM), and the kernel waits for it to close the device. A
+    // device sysfs does not know is the kernel's to report.
     if (!session.force())
         if (auto free = session.bus().check_not_in_use(*arguments.device);
-            !free && free.error().kind == ErrorKind::in_use)
+            !free && free.error().kind != ErrorKind::not_found)
             return fail_in_use(session, free.error());
     Client* client = session.client();
     if (!client)
@@ -95,13 +98,12 @@ int dev_set(Session& session, const Arguments& arguments)
         return session.usage_error("Nothing to set: give an attribute to change.\n" +
                                    session.command_help());
     const std::string& name = *arguments.device;
-    if (arguments.driver) {
-        // Check everything the driver change needs before changing anything.
-        if (auto found = session.bus().details(name); !found)
-            return session.fail(found.error());
-        if (auto loaded = session.bus().require_driver(*arguments.driver); !loaded)
-            return session.fail(loaded.error());
-    }
+    // Everything the driver change needs is checked before anything
+    // changes, the holders too: a refused move must not leave a new MAC.
+    if (arguments.driver)
+        if (auto ready = session.bus().check_bind(name, *arguments.driver, bind_options(session));
+            !ready)
+            return fail_in_use(session, ready.error());
     Result<Ack> changed = Ack{};
     if (arguments.mac) {
         Client* client = session.client();
@@ -112,8 +114,14 @@ int dev_set(Session& session, const Arguments& arguments)
             return session.fail(changed.error());
     }
     if (arguments.driver)
-        if (auto moved = move_to_driver(session, name, *arguments.driver); !moved)
-            return fail_in_use(session, moved.error());
+        if (auto moved = session.bus().bind(name, *arguments.driver, bind_options(session));
+            !moved) {
+            fail_in_use(session, moved.error());
+            if (arguments.mac)
+                session.err().print("The MAC address of \"{}\" was already changed to {}.\n", name,
+                                    arguments.mac->to_string());
+            return 1;
+        }
     return session.finish(changed);
 }
 

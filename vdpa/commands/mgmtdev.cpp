@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <map>
-#include <string>
+#include <optional>
 
 #include "commands/commands.hpp"
 #include "commands/show.hpp"
@@ -12,15 +11,15 @@ int mgmtdev_show(Session& session, const Arguments& arguments)
     bool details = session.render_options().details;
     // -d counts each parent's devices: one device dump, done first so
     // the management devices still stream.
-    std::map<std::string, std::size_t> device_counts;
+    std::optional<DeviceCounts> counts;
     if (details) {
         Client* client = session.client();
         if (!client)
             return 1;
-        auto counted = client->for_each_device(
-            [&](const Device& device) { ++device_counts[device.mgmtdev.to_string()]; });
+        auto counted = client->count_devices();
         if (!counted)
             return session.fail(counted.error());
+        counts = *std::move(counted);
     }
 
     FetchOne<MgmtDev> one;
@@ -32,12 +31,12 @@ int mgmtdev_show(Session& session, const Arguments& arguments)
             return client.for_each_mgmtdev(sink);
         },
         [&](Renderer& renderer, const MgmtDev& mgmtdev) {
-            if (!details)
+            if (!counts)
                 return renderer.mgmtdev(mgmtdev, nullptr);
             MgmtDevExtras extras;
             if (auto found = session.bus().mgmtdev_details(mgmtdev.handle))
-                extras.driver = found->driver;
-            extras.devices = device_counts[mgmtdev.handle.to_string()];
+                extras.sysfs = *found;
+            extras.devices = counts->of(mgmtdev.handle);
             renderer.mgmtdev(mgmtdev, &extras);
         });
 }

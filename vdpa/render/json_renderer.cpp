@@ -52,7 +52,8 @@ public:
             string_or_null("bus", mgmtdev.handle.bus.empty()
                                       ? std::nullopt
                                       : std::optional<std::string>(mgmtdev.handle.bus));
-            string_or_null("driver", extras->driver);
+            if (extras->sysfs)
+                string_or_null("driver", extras->sysfs->driver);
             json_.field("devices", std::uint64_t{extras->devices});
         }
         json_.end_object();
@@ -67,8 +68,9 @@ public:
         optional_field("vendor_id", device.vendor_id);
         optional_field("max_vqs", device.max_vqs);
         optional_field("max_vq_size", device.max_vq_size);
-        if (details) {
+        if (details_)
             optional_field("min_vq_size", device.min_vq_size);
+        if (details_ && details) {
             string_or_null("driver", details->driver);
             optional_string("driver_override", details->driver_override);
             optional_string("chardev", details->vhost_path);

@@ -27,8 +27,8 @@ struct RenderOptions {
 
 // What `mgmtdev show -d` adds to a management device.
 struct MgmtDevExtras {
-    std::optional<std::string> driver; // the parent device's driver
-    std::size_t devices = 0;           // vDPA devices it created
+    std::optional<MgmtDevDetails> sysfs; // its driver; nullopt when sysfs could not tell
+    std::size_t devices = 0;             // vDPA devices it created
 };
 
 class Renderer {
@@ -40,7 +40,9 @@ public:
     virtual void begin_section(std::string_view section) = 0;
     virtual void end_section() = 0;
 
-    // The extras and details are given with -d only.
+    // The extras are given with -d only. With -d, `details` is what sysfs
+    // shows, or nullptr when it could not tell: its fields are left out
+    // then rather than shown as "none".
     virtual void mgmtdev(const MgmtDev& mgmtdev, const MgmtDevExtras* extras) = 0;
     virtual void device(const Device& device, const DeviceDetails* details) = 0;
     virtual void config(const DeviceConfig& config) = 0;

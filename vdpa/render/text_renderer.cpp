@@ -33,9 +33,12 @@ public:
         if (mgmtdev.supported_features)
             feature_line("dev_features", *mgmtdev.supported_features,
                          mgmtdev_feature_naming(mgmtdev));
-        if (extras)
-            out_.print("\n  bus {} driver {} devices {}", or_none(mgmtdev.handle.bus),
-                       or_none(extras->driver.value_or("")), extras->devices);
+        if (extras) {
+            out_.print("\n  bus {}", or_none(mgmtdev.handle.bus));
+            if (extras->sysfs)
+                out_.print(" driver {}", or_none(extras->sysfs->driver.value_or("")));
+            out_.print(" devices {}", extras->devices);
+        }
         out_.put('\n');
     }
 
@@ -49,8 +52,8 @@ public:
             out_.print(" max_vqs {}", *device.max_vqs);
         if (device.max_vq_size)
             out_.print(" max_vq_size {}", *device.max_vq_size);
-        if (details)
-            device_details(device, *details);
+        if (details_)
+            device_details(device, details);
         out_.put('\n');
     }
 
@@ -97,11 +100,16 @@ public:
 private:
     static std::string_view or_none(std::string_view text) { return text.empty() ? "none" : text; }
 
-    void device_details(const Device& device, const DeviceDetails& details)
+    void device_details(const Device& device, const DeviceDetails* found)
     {
+        if (!device.min_vq_size && !found)
+            return;
         out_.write("\n ");
         if (device.min_vq_size)
             out_.print(" min_vq_size {}", *device.min_vq_size);
+        if (!found)
+            return;
+        const DeviceDetails& details = *found;
         out_.print(" driver {}", or_none(details.driver.value_or("")));
         if (details.driver_override)
             out_.print(" driver_override {}", *details.driver_override);

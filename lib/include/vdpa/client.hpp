@@ -69,6 +69,8 @@ public:
     // refuses.
     Result<void> for_each_device(const RecordSink<Device>& sink);
     Result<Device> get_device(std::string_view name);
+    // How many devices each management device has: one device dump.
+    Result<DeviceCounts> count_devices();
 
     // Creates a device. Errors: ErrorKind::invalid_argument for a name
     // validate_device_name() refuses; ErrorKind::unsupported when the

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <vdpa/export.hpp>
@@ -30,6 +32,14 @@ struct VDPA_EXPORT MgmtDevHandle {
 
     std::string to_string() const; // "bus/name" or "name"
     bool operator==(const MgmtDevHandle&) const = default;
+};
+
+// How many vDPA devices each management device has.
+struct VDPA_EXPORT DeviceCounts {
+    std::vector<std::pair<MgmtDevHandle, std::size_t>> counts;
+
+    void add(const MgmtDevHandle& handle);
+    std::size_t of(const MgmtDevHandle& handle) const; // 0 for one with none
 };
 
 struct VDPA_EXPORT MacAddress {

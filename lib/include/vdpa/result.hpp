@@ -26,6 +26,7 @@ enum class ErrorKind {
     not_found,        // a device, driver or sysfs object does not exist
     in_use,           // a process holds the device open
     timeout,          // a wait ran out of time
+    ambiguous,        // sysfs cannot tell which of several objects is the one asked for
 };
 
 struct VDPA_EXPORT Error {

@@ -9,4 +9,5 @@
 #include <vdpa/features.hpp>
 #include <vdpa/model.hpp>
 #include <vdpa/monitor.hpp>
+#include <vdpa/provision.hpp>
 #include <vdpa/result.hpp>

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// The errors of the sysfs side (DeviceBus), each with its kind and errno.
+#pragma once
+
+#include <cerrno>
+#include <string>
+
+#include <vdpa/result.hpp>
+
+namespace vdpa::bus_errors {
+
+inline Error not_found(std::string message)
+{
+    return Error::make(ErrorKind::not_found, ENOENT, std::move(message));
+}
+
+inline Error timeout(std::string message)
+{
+    return Error::make(ErrorKind::timeout, ETIMEDOUT, std::move(message));
+}
+
+inline Error ambiguous(std::string message)
+{
+    return Error::make(ErrorKind::ambiguous, 0, std::move(message));
+}
+
+inline Error system(int errnum, std::string message)
+{
+    return Error::make(ErrorKind::system, errnum, std::move(message));
+}
+
+} // namespace vdpa::bus_errors
