@@ -131,9 +131,10 @@ int run_batch(Session& session, const std::string& name, std::FILE* in, bool kee
     for (;;) {
         auto line = reader.next();
         if (!line) {
-            // As in iproute2, these end the batch at once, without a
-            // "Command failed" line.
+            // These end the batch at once, even with -f, as in iproute2
+            // (which names no line: ours does, as for any failing line).
             session.err().print("{}\n", line.error().message);
+            session.err().print("Command failed {}:{}\n", name, reader.line_number());
             status = 1;
             break;
         }

@@ -11,7 +11,7 @@
 //     else is special (no backslash escapes);
 //   - errors name the last physical line of the command (FILE:LINE).
 // Two things stop the batch at once, even with -f: a quote left open and a
-// continuation at the end of the file.
+// continuation at the end of the file; both are reported with FILE:LINE.
 //
 // Options on a line: only -f (--force, -force), which lets that line unbind
 // or delete a device a process holds open. The other options apply to the

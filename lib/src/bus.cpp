@@ -92,7 +92,7 @@ Result<DeviceDetails> DeviceBus::details(std::string_view device) const
 Result<DeviceDetails> DeviceBus::look(std::string_view device,
                                       std::optional<std::string>* shared_parent) const
 {
-    if (auto valid = validate_device_name(device); !valid)
+    if (auto valid = validate_existing_device_name(device); !valid)
         return std::move(valid).error();
     std::string dir = device_dir(device);
     auto real = sysfs::real_path(dir);

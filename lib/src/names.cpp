@@ -109,6 +109,9 @@ Result<void> validate_lookup_name(std::string_view what, std::string_view name)
         return refuse("contains '/'");
     if (name.find('\0') != std::string_view::npos)
         return refuse("contains a NUL byte");
+    // sysfs cannot name them: a path ending in them is another directory.
+    if (name == "." || name == "..")
+        return refuse("is not a valid name");
     return {};
 }
 

@@ -22,8 +22,8 @@ Result<void> validate_name(std::string_view what, std::string_view name);
 // The rules for a name that already exists in the kernel, given to find
 // it again: any bytes the kernel can hold (iproute2 and other tools create
 // names with control characters or invalid UTF-8), but not empty, not
-// longer than max_name_length, and without '/' or NUL, which no kernel
-// name contains.
+// longer than max_name_length, without '/' or NUL, which no kernel name
+// contains, and not "." or "..", which no sysfs path can reach.
 Result<void> validate_lookup_name(std::string_view what, std::string_view name);
 
 // `text` with control characters, quotes, backslashes and invalid UTF-8

@@ -104,8 +104,8 @@ expect 1 "" "A command cannot be given with -b: put it in the file." -b - dev sh
 expect 1 "" "Error: cannot open /nonexistent/batch: No such file or directory." -b /nonexistent/batch
 # Batch files are read as `ip -batch` reads them: an open quote or a
 # continuation at the end ends the batch at once, even with -force.
-expect 1 "" "Usage: vdpa*${nl}Unterminated quoted string" -force -b <(printf 'help\ndev show "x\nhelp\n')
-expect 1 "" "Missing continuation line" -b <(printf 'dev \\\n')
+expect 1 "" "Usage: vdpa*${nl}Unterminated quoted string${nl}Command failed /dev/fd/*:2" -force -b <(printf 'help\ndev show "x\nhelp\n')
+expect 1 "" "Missing continuation line${nl}Command failed /dev/fd/*:1" -b <(printf 'dev \\\n')
 expect 1 "" "Command \"foo\" not found${nl}Command failed /dev/fd/*:3" -b <(printf '# dev foo\ndev \\\nfoo\n')
 expect 1 "" "Command \"mgmtdev\" not found${nl}Command failed /dev/fd/*:1" -b <(printf 'dev mgmtdev#help\n')
 expect 0 "" "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]" -b <(printf 'mgmt\\\ndev help\n')

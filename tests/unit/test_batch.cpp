@@ -212,13 +212,15 @@ TEST(RunBatch, KeepsGoingWhenAsked)
 
 TEST(RunBatch, ReadingErrorsStopEvenWhenKeepingGoing)
 {
-    // As in iproute2: no "Command failed" line, and nothing after runs.
-    Batch quote = run("dev show \"x\nmgmtdev help\n", true);
+    // Nothing after them runs; the report names the line, as for any
+    // failing line.
+    Batch quote = run("mgmtdev help\ndev show \"x\nmgmtdev help\n", true);
     EXPECT_EQ(quote.status, 1);
-    EXPECT_EQ(quote.err, "Unterminated quoted string\n");
+    EXPECT_EQ(quote.err, "Usage: vdpa mgmtdev { show | list } [ [BUS/]MGMTDEV ]\n"
+                         "Unterminated quoted string\nCommand failed cmds:2\n");
     Batch continuation = run("mgmtdev help \\\n", true);
     EXPECT_EQ(continuation.status, 1);
-    EXPECT_EQ(continuation.err, "Missing continuation line\n");
+    EXPECT_EQ(continuation.err, "Missing continuation line\nCommand failed cmds:1\n");
 }
 
 TEST(RunBatch, RefusedLineOptions)

@@ -138,10 +138,12 @@ TEST(DeviceBus, UntrustedNamesNeverBecomePaths)
     FakeRoot root;
     root.vdpa_device("n0", "n0", "");
     DeviceBus bus = root.bus();
-    for (const char* name : {"../n0", "n0/..", "..", ".", "", "a\nb"}) {
+    for (const char* name : {"../n0", "n0/..", "..", ".", ""}) {
         EXPECT_EQ(bus.details(name).error().kind, ErrorKind::invalid_argument) << name;
         EXPECT_EQ(bus.bind(name, BusDriver::none, {}).error().kind, ErrorKind::invalid_argument);
     }
+    // Names the kernel holds (made by other tools) are looked up as they are.
+    EXPECT_EQ(bus.details("a\nb").error().kind, ErrorKind::not_found);
     EXPECT_EQ(bus.details("nope").error().kind, ErrorKind::not_found);
     EXPECT_EQ(bus.bind("nope", BusDriver::none, {}).error().kind, ErrorKind::not_found);
 }

@@ -86,14 +86,16 @@ expect "and the state it leaves" "" "$(devices)"
 reset_state
 output=$(printf 'dev add name "x mgmtdev vdpasim_net\ndev add name y mgmtdev vdpasim_net\n' |
   "$VDPA" -force -b - 2>&1); status=$?
-expect "an unterminated quote ends the batch, even with -force" "Unterminated quoted string" "$output"
+expect "an unterminated quote ends the batch, even with -force" \
+  "Unterminated quoted string"$'\n'"Command failed -:1" "$output"
 expect "with status 1" 1 "$status"
 expect "and nothing was created" "" "$(devices)"
 output=$(printf 'dev add name "x#y" mgmtdev vdpasim_net\n' | "$VDPA" -b - 2>&1)
-expect "a '#' inside quotes cuts the line too" "Unterminated quoted string" "$output"
+expect "a '#' inside quotes cuts the line too" "Unterminated quoted string"$'\n'"Command failed -:1" "$output"
 
 output=$(printf 'dev add name m0 mgmtdev vdpasim_net\ndev add name m1 \\\n' | "$VDPA" -b - 2>&1); status=$?
-expect "a continuation at the end of the file is missing its line" "Missing continuation line" "$output"
+expect "a continuation at the end of the file is missing its line" \
+  "Missing continuation line"$'\n'"Command failed -:2" "$output"
 expect "status 1" 1 "$status"
 expect "the lines before it took effect" "m0 " "$(devices)"
 

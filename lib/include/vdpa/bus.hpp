@@ -6,7 +6,7 @@
 // and moving it between drivers. Netlink knows none of this.
 //
 // Every name given here is validated before it becomes part of a path
-// (validate_device_name); the only files ever written are the vdpa bus's
+// (validate_existing_device_name); the only files ever written are the vdpa bus's
 // own binding files: drivers/*/bind, drivers/*/unbind, drivers_probe and
 // devices/*/driver_override under /sys/bus/vdpa.
 //

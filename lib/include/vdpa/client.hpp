@@ -106,9 +106,10 @@ private:
 VDPA_EXPORT Result<void> validate_device_name(std::string_view name);
 
 // The rules for naming a device that exists, whatever tool created it
-// (show, del, config, vstats, set): 1 to 255 bytes without '/' or NUL.
-// Control characters, invalid UTF-8, "." and ".." are allowed: the kernel
-// holds such names. ErrorKind::invalid_argument says which rule it breaks.
+// (show, del, config, vstats, set, and the sysfs look-ups of DeviceBus):
+// 1 to 255 bytes without '/' or NUL, and not "." or "..", which no sysfs
+// path can reach. Control characters and invalid UTF-8 are allowed: the
+// kernel holds such names. ErrorKind::invalid_argument says which rule it breaks.
 VDPA_EXPORT Result<void> validate_existing_device_name(std::string_view name);
 
 // The rules of validate_device_name() for both parts of a management
