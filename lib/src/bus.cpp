@@ -9,6 +9,7 @@
 #include <vdpa/client.hpp>
 
 #include "bus_errors.hpp"
+#include "names.hpp"
 #include "sysfs.hpp"
 #include "virtio_devices.hpp"
 
@@ -33,9 +34,11 @@ std::optional<std::string> only_entry(const std::string& directory)
     return names.front();
 }
 
+// Names in messages are escaped: a name another tool gave a device may
+// hold terminal control sequences.
 std::string quoted(std::string_view text)
 {
-    return "\"" + std::string(text) + "\"";
+    return "\"" + printable(text) + "\"";
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 
 #include "bus_errors.hpp"
+#include "names.hpp"
 #include "sysfs.hpp"
 
 namespace vdpa {
@@ -138,11 +139,11 @@ Result<void> DeviceBus::check_not_in_use(std::string_view device) const
     std::string who;
     for (const Holder& holder : *holders)
         who += (who.empty() ? "" : ", ") + std::string("pid ") + std::to_string(holder.pid) + " (" +
-               holder.command + ")";
+               printable(holder.command) + ")";
     auto details = this->details(device);
     std::string node = details && details->vhost_path ? *details->vhost_path : "its vhost device";
     return Error::make(ErrorKind::in_use, EBUSY,
-                       "device \"" + std::string(device) + "\" is in use: " + node +
+                       "device \"" + printable(device) + "\" is in use: " + node +
                            " is held open by " + who);
 }
 

@@ -144,6 +144,8 @@ TEST(DeviceBus, UntrustedNamesNeverBecomePaths)
     }
     // Names the kernel holds (made by other tools) are looked up as they are.
     EXPECT_EQ(bus.details("a\nb").error().kind, ErrorKind::not_found);
+    // and escaped in messages, which a terminal shows.
+    EXPECT_EQ(bus.details("a\x1b[2Jb").error().message, "there is no vDPA device \"a\\x1b[2Jb\"");
     EXPECT_EQ(bus.details("nope").error().kind, ErrorKind::not_found);
     EXPECT_EQ(bus.bind("nope", BusDriver::none, {}).error().kind, ErrorKind::not_found);
 }

@@ -170,7 +170,7 @@ done
 expect_fail "dev add ... driver refuses a new name with a newline" "*device name*control character*" \
   "$VDPA" dev add name $'n\n0' mgmtdev vdpasim_net driver none
 expect_fail "dev set looks a name with a newline up as it is" \
-  'Error: there is no vDPA device "n?x0a0".' "$VDPA" dev set name $'n\n0' driver none
+  'Error: there is no vDPA device "n\\x0a0".' "$VDPA" dev set name $'n\n0' driver none
 expect_fail "unknown device" 'Error: there is no vDPA device "nope".' "$VDPA" dev set name nope driver none
 expect_fail "unknown driver" 'invalid driver "vfio"*' "$VDPA" dev set name n0 driver vfio
 expect_eq "the kernel state did not change" "$before" "$(kernel_state)"
