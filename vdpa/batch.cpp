@@ -110,8 +110,7 @@ int run_line(Session& session, std::vector<std::string> words)
 {
     auto line = parse_line_options(std::move(words));
     if (!line) {
-        if (!line.error().message.empty())
-            session.err().print("{}\n", line.error().message);
+        session.err().print("{}\n", line.error().message);
         return 1;
     }
     // This line's -f, and only this line's.

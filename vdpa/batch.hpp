@@ -64,7 +64,8 @@ private:
 Result<std::vector<std::string>> split_batch_line(std::string_view line);
 
 // A batch line's own options: -f and the words without it, or an error
-// for any other option (already reported by getopt, or a message).
+// for any other option (getopt's message and iproute2's for an unknown
+// one, as on the command line).
 struct LineOptions {
     bool force = false;
     std::vector<std::string> words;

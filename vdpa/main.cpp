@@ -35,9 +35,8 @@ int run(int argc, char** argv, Output& out, Output& err)
 {
     auto options = parse_options(argc, argv);
     if (!options) {
-        // After getopt's own message, as iproute2 does.
-        if (!options.error().message.empty())
-            err.print("{}\n", options.error().message);
+        // getopt's message and iproute2's, then the usage text.
+        err.print("{}\n", options.error().message);
         err.write(help_text(grammar_root(), ""));
         return 1;
     }

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <array>
 
-#include <getopt.h>
+#include <CLI/CLI.hpp>
+
+#include "getopt_compat.hpp"
 
 namespace vdpa::cli {
 namespace {
@@ -18,59 +20,6 @@ constexpr std::array options{
     OptionSpec{"-b", "--batch", "-batch", nullptr, &GlobalOptions::batch, "FILE"},
     OptionSpec{"-h", "--help", "", &GlobalOptions::help},
 };
-
-// iproute2 6.15 gives getopt an 's' that its switch does not handle: `-s`
-// is refused with "Unknown option." and nothing from getopt, and `-json`
-// is -j then -s. Ours refuses them the same way.
-constexpr char refused_letter = 's';
-
-char letter(const OptionSpec& spec)
-{
-    return spec.short_name[1];
-}
-
-const OptionSpec* find_letter(int c)
-{
-    for (const OptionSpec& spec : options)
-        if (letter(spec) == c)
-            return &spec;
-    return nullptr;
-}
-
-// Whether getopt takes the word after `arg` as the value of an option:
-// "-b", "-jb", "--batch", "--ba".
-bool takes_next_word(std::string_view arg)
-{
-    if (arg.starts_with("--")) {
-        std::string_view name = arg.substr(2);
-        if (name.empty() || name.find('=') != std::string_view::npos)
-            return false;
-        return std::any_of(options.begin(), options.end(), [&](const OptionSpec& spec) {
-            return spec.value && spec.long_name.substr(2).starts_with(name);
-        });
-    }
-    // In a cluster, the first option that takes a value takes the rest of
-    // the word, or the next word when nothing is left.
-    for (std::size_t i = 1; i < arg.size(); ++i)
-        if (const OptionSpec* spec = find_letter(arg[i]); spec && spec->value)
-            return i + 1 == arg.size();
-    return false;
-}
-
-// getopt knows no single-dash long options (it reads -force as -f -o ...):
-// spell those with two dashes where getopt would read an option.
-void respell_single_dash_names(std::vector<std::string>& args)
-{
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "--")
-            return;
-        for (const OptionSpec& spec : options)
-            if (!spec.single_dash_name.empty() && args[i] == spec.single_dash_name)
-                args[i] = std::string(spec.long_name);
-        if (takes_next_word(args[i]))
-            ++i;
-    }
-}
 
 } // namespace
 
@@ -93,59 +42,46 @@ Result<GlobalOptions> parse_options(int argc, char** argv)
 {
     GlobalOptions parsed;
     std::vector<std::string> args(argv, argv + argc);
-    // Without anything that looks like an option there is nothing for
-    // getopt to do; a one-shot command's start-up is the cost that
-    // matters (README, performance).
-    if (std::none_of(args.begin() + std::min<std::ptrdiff_t>(1, argc), args.end(),
+    // Without anything that looks like an option there is nothing to
+    // parse, and building CLI11's parser is a good part of a one-shot
+    // command's start-up (README, performance).
+    if (std::none_of(args.begin() + std::min(1, argc), args.end(),
                      [](const std::string& arg) { return arg.size() > 1 && arg[0] == '-'; })) {
         if (argc > 1)
             parsed.words.assign(args.begin() + 1, args.end());
         return parsed;
     }
-    respell_single_dash_names(args);
+    // getopt's prefixes, refusals and early -V/-h first (getopt_compat.hpp).
+    auto normalized = normalize_options(options, args);
+    if (!normalized)
+        return std::move(normalized).error();
 
-    std::string short_options(1, refused_letter);
-    std::vector<option> long_options;
+    CLI::App app;
+    app.set_help_flag(); // -h is ours: it prints iproute2-style help
     for (const OptionSpec& spec : options) {
-        short_options += letter(spec);
-        if (spec.value)
-            short_options += ':';
-        long_options.push_back({spec.long_name.data() + 2,
-                                spec.value ? required_argument : no_argument, nullptr,
-                                letter(spec)});
+        std::string names = std::string(spec.short_name) + "," + std::string(spec.long_name);
+        if (spec.flag)
+            app.add_flag(names, parsed.*spec.flag);
+        else // as getopt: the last -b counts
+            app.add_option(names, parsed.*spec.value)
+                ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
-    long_options.push_back({nullptr, 0, nullptr, 0});
-
-    std::vector<char*> pointers;
-    for (std::string& arg : args)
-        pointers.push_back(arg.data());
-    pointers.push_back(nullptr);
-
-    // getopt keeps its state in globals: 0 starts it afresh (batch mode
-    // parses every line that has options).
-    optind = 0;
-    opterr = 1;
-    for (;;) {
-        int c =
-            getopt_long(argc, pointers.data(), short_options.c_str(), long_options.data(), nullptr);
-        if (c == -1)
-            break;
-        const OptionSpec* spec = find_letter(c);
-        if (c == '?' || !spec) {
-            // getopt has named what is wrong; a missing FILE is not an
-            // unknown option.
-            const OptionSpec* missing = c == '?' ? find_letter(optopt) : nullptr;
-            return Error::invalid(missing && missing->value ? "" : "Unknown option.");
-        }
-        if (spec->value) {
-            parsed.*spec->value = optarg;
-            continue;
-        }
-        parsed.*spec->flag = true;
-        if (parsed.version || parsed.help)
-            return parsed;
+    // The command words are CLI11's extras, as they were given: a
+    // positional vector would split "[a,b]" into two words.
+    app.allow_extras();
+    std::reverse(normalized->begin(), normalized->end()); // CLI11 takes its vector backwards
+    try {
+        app.parse(*normalized);
+    } catch (const CLI::ParseError& error) {
+        // normalize_options lets through only what CLI11 reads.
+        return Error::invalid(error.what());
     }
-    parsed.words.assign(pointers.begin() + optind, pointers.begin() + argc);
+    parsed.words = app.remaining();
+    // The first "--" in the extras is the one that ended the options
+    // (one taken as -b's value is not there); later ones are words.
+    if (auto mark = std::find(parsed.words.begin(), parsed.words.end(), "--");
+        mark != parsed.words.end())
+        parsed.words.erase(mark);
     return parsed;
 }
 

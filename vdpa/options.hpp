@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
-// Global options, parsed by glibc's getopt_long as iproute2 6.15's vdpa
-// parses them: before or after the command, clusters (-jp), unambiguous
+// Global options, accepted as iproute2 6.15's vdpa accepts them with
+// getopt_long: before or after the command, clusters (-jp), unambiguous
 // prefixes of long options (--js), and the same messages for what it
-// rejects. The table drives parsing, help and completion.
+// rejects. CLI11 parses them, after a pass that brings getopt's ways to it
+// (getopt_compat.hpp). The table drives parsing, help and completion.
 #pragma once
 
 #include <optional>
@@ -44,9 +45,9 @@ std::span<const OptionSpec> option_table();
 // "-j | --json", "-b | --batch | -batch FILE": how help lists an option.
 std::string option_forms(const OptionSpec& spec);
 
-// Parses argv (argv[0] names the program in getopt's messages, which go to
-// stderr as getopt prints them). The error's message is what to print
-// after getopt's own ("Unknown option."), or empty when getopt said it all.
+// Parses argv (argv[0] names the program in getopt's messages). The
+// error's message is what iproute2 prints before its usage text: getopt's
+// message, then "Unknown option." unless a value was missing.
 Result<GlobalOptions> parse_options(int argc, char** argv);
 
 } // namespace vdpa::cli

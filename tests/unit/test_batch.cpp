@@ -169,7 +169,7 @@ TEST(LineOptions, OnlyForce)
     }
     auto unknown = parse_line_options({"-x", "dev", "show"});
     ASSERT_FALSE(unknown.ok());
-    EXPECT_EQ(unknown.error().message, "Unknown option.");
+    EXPECT_EQ(unknown.error().message, "vdpa: invalid option -- 'x'\nUnknown option.");
 }
 
 struct Batch {
