@@ -92,29 +92,52 @@ Result<DeviceDetails> DeviceBus::details(std::string_view device) const
     return look(device, nullptr);
 }
 
-Result<DeviceDetails> DeviceBus::look(std::string_view device,
-                                      std::optional<std::string>* shared_parent) const
+Result<std::string> DeviceBus::real_dir(std::string_view device) const
 {
     if (auto valid = validate_existing_device_name(device); !valid)
         return std::move(valid).error();
-    std::string dir = device_dir(device);
-    auto real = sysfs::real_path(dir);
+    auto real = sysfs::real_path(device_dir(device));
     if (!real)
-        return bus_errors::not_found("there is no vDPA device " + quoted(device));
+        return bus_errors::no_such_device(device);
+    return *real;
+}
+
+void DeviceBus::find_vhost_node(const std::string& real_dir, DeviceDetails& details) const
+{
+    for (const std::string& name : sysfs::list(real_dir)) {
+        if (name.rfind("vhost-vdpa-", 0) != 0)
+            continue;
+        details.vhost_device = name;
+        details.vhost_path = paths_.dev + "/" + name;
+        if (auto number = sysfs::read(real_dir + "/" + name + "/dev"))
+            details.vhost_number = parse_device_number(*number);
+    }
+}
+
+Result<DeviceDetails> DeviceBus::vhost_details(std::string_view device) const
+{
+    auto real = real_dir(device);
+    if (!real)
+        return std::move(real).error();
+    DeviceDetails details;
+    find_vhost_node(*real, details);
+    return details;
+}
+
+Result<DeviceDetails> DeviceBus::look(std::string_view device,
+                                      std::optional<std::string>* shared_parent) const
+{
+    auto real = real_dir(device);
+    if (!real)
+        return std::move(real).error();
+    std::string dir = device_dir(device);
 
     DeviceDetails details;
     details.driver = sysfs::link_name(dir + "/driver");
     if (auto override = sysfs::read(dir + "/driver_override");
         override && !override->empty() && *override != "(null)")
         details.driver_override = *override;
-    for (const std::string& name : sysfs::list(*real)) {
-        if (name.rfind("vhost-vdpa-", 0) != 0)
-            continue;
-        details.vhost_device = name;
-        details.vhost_path = paths_.dev + "/" + name;
-        if (auto number = sysfs::read(*real + "/" + name + "/dev"))
-            details.vhost_number = parse_device_number(*number);
-    }
+    find_vhost_node(*real, details);
     if (details.driver == "virtio_vdpa") {
         virtio::Lookup lookup = virtio::find(paths_.sysfs, *real);
         details.virtio_device = lookup.name;

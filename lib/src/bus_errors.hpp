@@ -5,14 +5,24 @@
 
 #include <cerrno>
 #include <string>
+#include <string_view>
 
 #include <vdpa/result.hpp>
+
+#include "names.hpp"
 
 namespace vdpa::bus_errors {
 
 inline Error not_found(std::string message)
 {
     return Error::make(ErrorKind::not_found, ENOENT, std::move(message));
+}
+
+// A name sysfs does not have; the name is escaped, as another tool may
+// have put terminal control sequences in it.
+inline Error no_such_device(std::string_view name)
+{
+    return not_found("there is no vDPA device \"" + printable(name) + "\"");
 }
 
 inline Error timeout(std::string message)

@@ -182,6 +182,12 @@ private:
     enum class Unnamed { ambiguous, ready, wait };
 
     std::string device_dir(std::string_view device) const;
+    // The device's own sysfs directory, its name validated first.
+    Result<std::string> real_dir(std::string_view device) const;
+    // Fills in the vhost fields of `details` from that directory.
+    void find_vhost_node(const std::string& real_dir, DeviceDetails& details) const;
+    // Only those fields: all the holder check needs, once per `dev del`.
+    Result<DeviceDetails> vhost_details(std::string_view device) const;
     // details(), and the shared parent when that keeps the virtio device unnamed.
     Result<DeviceDetails> look(std::string_view device,
                                std::optional<std::string>* shared_parent) const;
