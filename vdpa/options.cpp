@@ -21,6 +21,23 @@ constexpr std::array options{
     OptionSpec{"-h", "--help", "", &GlobalOptions::help},
 };
 
+// Whether `words` (normalized: long options by their full names) may hold
+// the option. CLI11 spends more instructions registering an option than a
+// one-shot command spends on everything else of its own, so it is told of
+// those on the command line only; a false "yes" (a letter in -b's value,
+// a word after "--") costs only time.
+bool mentioned(const OptionSpec& spec, const std::vector<std::string>& words)
+{
+    char letter = spec.short_name[1];
+    return std::any_of(words.begin(), words.end(), [&](const std::string& word) {
+        if (word.size() < 2 || word[0] != '-')
+            return false;
+        if (word[1] == '-')
+            return word == spec.long_name;
+        return word.find(letter, 1) != std::string::npos;
+    });
+}
+
 } // namespace
 
 std::span<const OptionSpec> option_table()
@@ -59,6 +76,8 @@ Result<GlobalOptions> parse_options(int argc, char** argv)
     CLI::App app;
     app.set_help_flag(); // -h is ours: it prints iproute2-style help
     for (const OptionSpec& spec : options) {
+        if (!mentioned(spec, *normalized))
+            continue;
         std::string names = std::string(spec.short_name) + "," + std::string(spec.long_name);
         if (spec.flag)
             app.add_flag(names, parsed.*spec.flag);
