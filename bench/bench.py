@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """vdpa against iproute2's vdpa, side by side in one VM boot (bench/run.sh).
 
-Prints wall time (median), user CPU (mean: see compare) and peak RSS, and the
+Prints wall time (median), user CPU (mean: see compare), instructions
+executed (counted by callgrind, the same in every run) and peak RSS, and the
 ratio vdpa / iproute2 for:
 single commands; dumps of 100 and 1000 devices; adding then deleting 1000
 devices one iproute2 process per command, with `vdpa -b`, and with a minimal
@@ -13,6 +14,7 @@ the tools so that the VM's noise hits both alike.
 """
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -62,6 +64,15 @@ def peak_rss(argv):
     return int(result.stderr.split("peakrss ")[-1])
 
 
+def instructions(argv):
+    """Instructions one run executes, loader and libc start-up included:
+    unlike timings in TCG, a count that does not move between runs."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+                            + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
+
+
 def compare(label, ours, theirs, rounds=args.rounds):
     """Alternating runs of two command lines; a table row of the median
     wall time and the mean user CPU time.
@@ -76,23 +87,25 @@ def compare(label, ours, theirs, rounds=args.rounds):
         results["theirs"].append(run(theirs))
     med = {k: [statistics.median(r[0] for r in v), statistics.mean(r[1] for r in v)]
            for k, v in results.items()}
-    med["ours"].append(peak_rss(ours))
-    med["theirs"].append(peak_rss(theirs))
+    med["ours"] += [peak_rss(ours), instructions(ours)]
+    med["theirs"] += [peak_rss(theirs), instructions(theirs)]
     row(label, med["ours"], med["theirs"])
     return med
 
 
 def row(label, ours, theirs):
-    print("%-34s %9.1f %9.1f %6.2f   %7.2f %7.2f %6.2f   %6d %6d"
+    print("%-34s %9.1f %9.1f %6.2f   %7.2f %7.2f %6.2f   %7.2f %7.2f %6.2f   %6d %6d"
           % (label, ours[0] * 1e3, theirs[0] * 1e3, ours[0] / theirs[0],
              ours[1] * 1e3, theirs[1] * 1e3, (ours[1] / theirs[1]) if theirs[1] else float("nan"),
+             ours[3] / 1e6, theirs[3] / 1e6, ours[3] / theirs[3],
              ours[2], theirs[2]), flush=True)
 
 
 def header(title):
     print("\n" + title)
-    print("%-34s %9s %9s %6s   %7s %7s %6s   %6s %6s"
-          % ("", "vdpa ms", "ipr2 ms", "ratio", "vdpa u", "ipr2 u", "ratio", "vdpaKB", "iprKB"))
+    print("%-34s %9s %9s %6s   %7s %7s %6s   %7s %7s %6s   %6s %6s"
+          % ("", "vdpa ms", "ipr2 ms", "ratio", "vdpa u", "ipr2 u", "ratio",
+             "vdpa Mi", "ipr2 Mi", "ratio", "vdpaKB", "iprKB"))
 
 
 def clean():
@@ -113,8 +126,8 @@ def set_autoprobe(on):
 print("Linux %s; vdpa %s; %s" % (os.uname().release,
       subprocess.run([VDPA, "-V"], capture_output=True, text=True).stdout.strip(),
       subprocess.run([REF, "-V"], capture_output=True, text=True).stdout.strip()))
-print("%d alternating runs; ms = median wall time, u = mean user CPU ms, KB = peak RSS"
-      % args.rounds)
+print("%d alternating runs; ms = median wall time, u = mean user CPU ms,\n"
+      "Mi = millions of instructions executed (callgrind), KB = peak RSS" % args.rounds)
 clean()
 set_autoprobe(False)
 
@@ -147,11 +160,13 @@ print("\nAdd then delete %d devices (drivers_autoprobe off)" % n)
 
 
 def timed(label, steps):
-    start = time.perf_counter()
+    times = []
     for step in steps:
+        start = time.perf_counter()
         step()
-    elapsed = time.perf_counter() - start
-    print("  %-44s %8.2f s" % (label, elapsed), flush=True)
+        times.append(time.perf_counter() - start)
+    elapsed = sum(times)
+    print("  %-44s %8.2f s (adds %.2f s, deletes %.2f s)" % (label, elapsed, *times), flush=True)
     clean()
     return elapsed
 
