@@ -3,7 +3,7 @@
 #
 # Benchmarks vdpa against iproute2's vdpa on the real kernel, in one boot of
 # the test VM, and prints the ratios. On a fresh Debian bookworm machine, as
-# root: installs, builds, prepares the VM, runs (about 12 minutes).
+# root: installs, builds, prepares the VM, runs (about 15 minutes).
 #
 #   bash bench/run.sh [--devices N] [--rounds R]
 #
