@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <optional>
 #include <string>
 
 #include <vdpa/client.hpp>
@@ -43,30 +44,41 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i)
     return length;
 }
 
+Error refusal(std::string_view what, std::string_view name, std::string_view why)
+{
+    return Error::invalid(std::string(what) + " \"" + printable(name) + "\" " + std::string(why));
+}
+
+// What neither rule lets through: names sysfs cannot hold, and "." and
+// "..", which at the end of a path name another directory.
+std::optional<Error> refuse_unnameable(std::string_view what, std::string_view name)
+{
+    if (name.empty())
+        return Error::invalid(std::string(what) + " must not be empty");
+    if (name.size() > max_name_length)
+        return refusal(what, name,
+                       "is longer than " + std::to_string(max_name_length) +
+                           " bytes, which sysfs cannot hold");
+    if (name == "." || name == "..")
+        return refusal(what, name, "is not a valid name");
+    return std::nullopt;
+}
+
 } // namespace
 
 Result<void> validate_name(std::string_view what, std::string_view name)
 {
-    auto refuse = [&](std::string_view why) {
-        return Error::invalid(std::string(what) + " \"" + printable(name) + "\" " +
-                              std::string(why));
-    };
-    if (name.empty())
-        return Error::invalid(std::string(what) + " must not be empty");
-    if (name.size() > max_name_length)
-        return refuse("is longer than " + std::to_string(max_name_length) +
-                      " bytes, which sysfs cannot hold");
-    if (name == "." || name == "..")
-        return refuse("is not a valid name");
+    if (auto unnameable = refuse_unnameable(what, name))
+        return std::move(*unnameable);
     for (std::size_t i = 0; i < name.size();) {
         unsigned char c = static_cast<unsigned char>(name[i]);
         if (c == '/')
-            return refuse("contains '/'");
+            return refusal(what, name, "contains '/'");
         if (c < 0x20 || c == 0x7f)
-            return refuse("contains a control character");
+            return refusal(what, name, "contains a control character");
         std::size_t length = utf8_sequence_length(name, i);
         if (length == 0)
-            return refuse("is not valid UTF-8");
+            return refusal(what, name, "is not valid UTF-8");
         i += length;
     }
     return {};
@@ -94,24 +106,14 @@ std::string printable(std::string_view text)
 
 Result<void> validate_lookup_name(std::string_view what, std::string_view name)
 {
-    auto refuse = [&](std::string_view why) {
-        return Error::invalid(std::string(what) + " \"" + printable(name) + "\" " +
-                              std::string(why));
-    };
-    if (name.empty())
-        return Error::invalid(std::string(what) + " must not be empty");
-    if (name.size() > max_name_length)
-        return refuse("is longer than " + std::to_string(max_name_length) +
-                      " bytes, which sysfs cannot hold");
+    if (auto unnameable = refuse_unnameable(what, name))
+        return std::move(*unnameable);
     // The kernel stores a '/' in a device name as '!', so no device has
     // one; a NUL would end the name early on the wire.
     if (name.find('/') != std::string_view::npos)
-        return refuse("contains '/'");
+        return refusal(what, name, "contains '/'");
     if (name.find('\0') != std::string_view::npos)
-        return refuse("contains a NUL byte");
-    // sysfs cannot name them: a path ending in them is another directory.
-    if (name == "." || name == "..")
-        return refuse("is not a valid name");
+        return refusal(what, name, "contains a NUL byte");
     return {};
 }
 
