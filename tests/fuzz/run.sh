@@ -15,15 +15,17 @@ regressions=$(cd "$(dirname "$0")" && pwd)/regressions/$name
 mkdir -p "$regressions"
 corpus=$(mktemp -d)
 log=$(mktemp)
+SECONDS=0
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   "$target" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 -artifact_prefix="$regressions/" \
   "$@" "$corpus" "${seeds[@]}" >"$log" 2>&1
 status=$?
+elapsed=$SECONDS
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 if [ $status = 0 ]; then
-  echo "ok 1 - $name: ${runs:-?} inputs in ${seconds}s, no finding"
+  echo "ok 1 - $name: ${runs:-?} inputs in ${elapsed}s, no finding"
 else
-  echo "not ok 1 - $name: finding after ${runs:-?} inputs (kept in $regressions)"
+  echo "not ok 1 - $name: finding after ${runs:-?} inputs in ${elapsed}s (kept in $regressions)"
   tail -40 "$log" | sed 's/^/# /'
 fi
 echo "1..1"
