@@ -34,13 +34,6 @@ std::optional<std::string> only_entry(const std::string& directory)
     return names.front();
 }
 
-// Names in messages are escaped: a name another tool gave a device may
-// hold terminal control sequences.
-std::string quoted(std::string_view text)
-{
-    return "\"" + printable(text) + "\"";
-}
-
 } // namespace
 
 std::string_view bus_driver_name(BusDriver driver)

@@ -22,7 +22,7 @@ inline Error not_found(std::string message)
 // have put terminal control sequences in it.
 inline Error no_such_device(std::string_view name)
 {
-    return not_found("there is no vDPA device \"" + printable(name) + "\"");
+    return not_found("there is no vDPA device " + quoted(name));
 }
 
 inline Error timeout(std::string message)

@@ -154,7 +154,7 @@ Result<void> DeviceBus::check_not_in_use(std::string_view device) const
     auto details = vhost_details(device);
     std::string node = details && details->vhost_path ? *details->vhost_path : "its vhost device";
     return Error::make(ErrorKind::in_use, EBUSY,
-                       "device \"" + printable(device) + "\" is in use: " + node +
+                       "device " + quoted(device) + " is in use: " + node +
                            " is held open by " + who);
 }
 

@@ -46,7 +46,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i)
 
 Error refusal(std::string_view what, std::string_view name, std::string_view why)
 {
-    return Error::invalid(std::string(what) + " \"" + printable(name) + "\" " + std::string(why));
+    return Error::invalid(std::string(what) + " " + quoted(name) + " " + std::string(why));
 }
 
 // What neither rule lets through: names sysfs cannot hold, and "." and
@@ -102,6 +102,11 @@ std::string printable(std::string_view text)
         }
     }
     return out;
+}
+
+std::string quoted(std::string_view text)
+{
+    return "\"" + printable(text) + "\"";
 }
 
 Result<void> validate_lookup_name(std::string_view what, std::string_view name)

@@ -30,4 +30,7 @@ Result<void> validate_lookup_name(std::string_view what, std::string_view name);
 // escaped as \xNN, so an error message cannot carry terminal escapes.
 std::string printable(std::string_view text);
 
+// printable(text) in double quotes, as names stand in messages.
+std::string quoted(std::string_view text);
+
 } // namespace vdpa
