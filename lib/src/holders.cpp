@@ -133,7 +133,7 @@ Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
             return bus_errors::system(held.error().errnum,
                                       "cannot tell whether a process holds " + node_path +
                                           " open: the open files of pid " + pid + " (" +
-                                          command() + ") are not readable");
+                                          printable(command()) + ") are not readable");
         if (*held)
             holders.push_back({std::stoi(pid), command()});
     }

@@ -445,6 +445,21 @@ TEST(Holders, AProcessThatCannotBeReadIsNotTakenForNone)
     EXPECT_TRUE(bus.check_not_in_use("v0").ok());
 }
 
+TEST(Holders, AnUnreadableProcessIsNamedEscaped)
+{
+    // Any process may set its own command name, terminal escapes included.
+    FakeRoot root;
+    root.vdpa_device("v0", "v0", "vhost_vdpa");
+    root.vhost_device("v0", true);
+    root.file("proc/4245/comm", "x\x1b[2J\n");
+    root.file("proc/4245/fd", "");
+    auto holders = root.bus().holders("v0");
+    ASSERT_FALSE(holders.ok());
+    EXPECT_NE(holders.error().message.find("pid 4245 (x\\x1b[2J) are not readable"),
+              std::string::npos)
+        << holders.error().message;
+}
+
 TEST(BusDriver, NamesRoundTrip)
 {
     for (BusDriver driver : {BusDriver::none, BusDriver::virtio_vdpa, BusDriver::vhost_vdpa})
