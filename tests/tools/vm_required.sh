@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # CI must not pass without the VM: a vm test that cannot start the VM is a
-# skip on a developer's machine and a failure under VDPA_VM_REQUIRED=1, and
-# .ci/totals.py --no-skip vm counts any skip of the vm suite as a failure.
+# skip on a developer's machine and a failure under VDPA_VM_REQUIRED=1
+# (and .ci/totals.py --no-skip vm counts any skip of the vm suite as a
+# failure: ci_totals.sh).
 # Runs tests/vm/suite.sh beside a vmctl stand-in that cannot start the VM.
 #   vm_required.sh SOURCE_ROOT
 set -u
@@ -27,17 +28,4 @@ check "with VDPA_VM_REQUIRED=1, it fails with the reason (status $status)" \
   grep -q '^not ok 1 - .*required.*qemu-system-x86_64 is not installed' "$WORK/out"
 check "and the status says so" test $status = 1
 
-# totals.py on a log where the vm suite skipped, whole or in part.
-cat >"$WORK/testlog.json" <<'LOG'
-{"name": "vdpa:unit / values", "result": "OK", "stdout": "ok"}
-{"name": "vdpa:vm / boot", "result": "SKIP", "stdout": "1..0 # SKIP vmctl: not root\n"}
-{"name": "vdpa:vm / install", "result": "OK", "stdout": "ok 1 - built\nok 2 - in the VM # SKIP no qemu\n1..2\n"}
-LOG
-totals() { python3 "$ROOT/.ci/totals.py" "$@" "$WORK/testlog.json"; }
-check "totals.py alone counts vm skips as skips" \
-  test "$(totals | tail -1)" = "2 passed, 0 failed, 1 skipped"
-check "totals.py --no-skip vm counts them as failures, named" \
-  test "$(totals --no-skip vm | grep -c 'skipped, but the vm suite is required')" = 2
-totals --no-skip vm >/dev/null
-check "and fails" test $? = 1
 tap_done
