@@ -17,8 +17,14 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${VDPA_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vdpa-vm}
-T0=$EPOCHREALTIME
-log() { printf 'prepare: [%5.1fs] %s\n' "$(echo "$EPOCHREALTIME - $T0" | bc)" "$*" >&2; }
+# Microseconds since the epoch, in bash alone (log runs before any package
+# is installed; the decimal point of EPOCHREALTIME follows the locale).
+now_us() { echo "${EPOCHREALTIME//[!0-9]/}"; }
+T0=$(now_us)
+log() {
+  local tenths=$((($(now_us) - T0) / 100000))
+  printf 'prepare: [%3d.%ds] %s\n' $((tenths / 10)) $((tenths % 10)) "$*" >&2
+}
 skip() { echo "prepare: $*" >&2; exit 77; }
 
 [ "$(id -u)" = 0 ] || skip "needs root to install packages (apt-get) and build the VM image"
