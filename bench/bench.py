@@ -8,9 +8,15 @@ ratio vdpa / iproute2 for:
 single commands; dumps of 100 and 1000 devices; adding then deleting 1000
 devices one iproute2 process per command, with `vdpa -b`, and with a minimal
 raw generic netlink loop (the kernel-bound limit). Runs alternate between
-the tools so that the VM's noise hits both alike.
+the tools so that the VM's noise hits both alike. Every process is started
+the same way: by Popen for single commands and dumps, by runlist for the
+adds and deletes. Then where some of vdpa's instructions go: registering
+an option with CLI11, and <iostream>'s static initialization.
 
-  bench.py VDPA REF NLLOOP PEAKRSS [--devices N] [--rounds R]
+  bench.py VDPA REF BENCH_BUILD_DIR [--devices N] [--rounds R]
+
+BENCH_BUILD_DIR holds nlloop, peakrss, runlist, startup-plain and
+startup-iostream (bench/meson.build).
 """
 import argparse
 import os
@@ -24,8 +30,7 @@ import time
 parser = argparse.ArgumentParser()
 parser.add_argument("vdpa")
 parser.add_argument("ref")
-parser.add_argument("nlloop")
-parser.add_argument("peakrss")
+parser.add_argument("bench_dir")
 parser.add_argument("--devices", type=int, default=1000)
 parser.add_argument("--rounds", type=int, default=15)
 args = parser.parse_args()
@@ -34,22 +39,20 @@ args = parser.parse_args()
 # read over 9p, and not one with debug sections the other lacks.
 WORK = "/run/bench"
 os.makedirs(WORK, exist_ok=True)
-VDPA, REF, NLLOOP, PEAKRSS = (os.path.join(WORK, n)
-                               for n in ("vdpa", "iproute2-vdpa", "nlloop", "peakrss"))
-for source, target in ((args.vdpa, VDPA), (args.ref, REF), (args.nlloop, NLLOOP),
-                       (args.peakrss, PEAKRSS)):
+VDPA, REF = os.path.join(WORK, "vdpa"), os.path.join(WORK, "iproute2-vdpa")
+HELPERS = ("nlloop", "peakrss", "runlist", "startup-plain", "startup-iostream")
+NLLOOP, PEAKRSS, RUNLIST, STARTUP_PLAIN, STARTUP_IOSTREAM = (os.path.join(WORK, n) for n in HELPERS)
+for source, target in ([(args.vdpa, VDPA), (args.ref, REF)]
+                       + [(os.path.join(args.bench_dir, n), os.path.join(WORK, n)) for n in HELPERS]):
     shutil.copy(source, target)
     subprocess.run(["strip", target], check=True)
 
 
-def run(argv, stdin=None):
+def run(argv):
     """Wall seconds, user CPU seconds, peak RSS KiB of one process."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if stdin:
-        process.stdin.write(stdin.encode())
-        process.stdin.close()
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -171,18 +174,45 @@ def timed(label, steps):
     return elapsed
 
 
-adds = "".join("dev add name b%d mgmtdev vdpasim_net\n" % i for i in range(n))
-dels = "".join("dev del b%d\n" % i for i in range(n))
+def write(name, lines):
+    path = os.path.join(WORK, name)
+    with open(path, "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+    return path
+
+
+def listed(name, lines):
+    """A step that starts the command lines through runlist."""
+    path = write(name, lines)
+    return lambda: run([RUNLIST, path])
+
+
+adds = write("adds.batch", ["dev add name b%d mgmtdev vdpasim_net" % i for i in range(n)])
+dels = write("dels.batch", ["dev del b%d" % i for i in range(n)])
 batch = timed("vdpa -b (one process for adds, one for deletes)",
-              [lambda: run([VDPA, "-b", "-"], adds), lambda: run([VDPA, "-b", "-"], dels)])
+              [listed("vdpa-adds.list", ["%s -b %s" % (VDPA, adds)]),
+               listed("vdpa-dels.list", ["%s -b %s" % (VDPA, dels)])])
 raw = timed("raw generic netlink loop (nlloop)",
-            [lambda: run([NLLOOP, "add", "b", str(n), "vdpasim_net"]),
-             lambda: run([NLLOOP, "del", "b", str(n)])])
+            [listed("nlloop-adds.list", ["%s add b %d vdpasim_net" % (NLLOOP, n)]),
+             listed("nlloop-dels.list", ["%s del b %d" % (NLLOOP, n)])])
 one_each = timed("iproute2, one process per command",
-                 [lambda: [run([REF, "dev", "add", "name", "b%d" % i, "mgmtdev", "vdpasim_net"])
-                           for i in range(n)],
-                  lambda: [run([REF, "dev", "del", "b%d" % i]) for i in range(n)]])
+                 [listed("iproute2-adds.list",
+                         ["%s dev add name b%d mgmtdev vdpasim_net" % (REF, i) for i in range(n)]),
+                  listed("iproute2-dels.list", ["%s dev del b%d" % (REF, i) for i in range(n)])])
 print("  vdpa -b is %.0fx faster than iproute2 one process per command (target >= 50x)"
       % (one_each / batch))
 print("  vdpa -b takes %.2fx the raw loop's time (target <= 1.5x)" % (batch / raw))
 set_autoprobe(True)
+
+# Where some of vdpa's instructions go, for the README's explanations.
+print("\nWhere instructions go (callgrind; vdpa mgmtdev show vdpasim_net)")
+plain = instructions([VDPA, "mgmtdev", "show", "vdpasim_net"])
+# -p without -j and -f on a show change nothing but the options CLI11 is
+# told of (vdpa/options.cpp registers only those on the command line).
+one = instructions([VDPA, "-p", "mgmtdev", "show", "vdpasim_net"])
+two = instructions([VDPA, "-p", "-f", "mgmtdev", "show", "vdpasim_net"])
+print("  no option %d; -p %d (%+d); -p -f %d (%+d for the second option)"
+      % (plain, one, one - plain, two, two - one))
+bare, with_iostream = instructions([STARTUP_PLAIN]), instructions([STARTUP_IOSTREAM])
+print("  an empty C++ main linked as vdpa is: %d; with <iostream> included: %d (%+d: its static"
+      " initialization)" % (bare, with_iostream, with_iostream - bare))
