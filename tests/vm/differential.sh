@@ -5,6 +5,10 @@
 # kernel state and requires identical stdout, stderr, exit status and
 # resulting kernel state. Runs inside the VM; prints TAP.
 #
+# Every case but `change` must leave the kernel state as the group's setup
+# made it (read by iproute2 and sysfs, see kernel_state in lib.sh, after
+# both tools ran).
+#
 # Case files, one directive per line (words are shell-quoted):
 #   group TITLE           start a group from a clean kernel (no devices)
 #   setup ARGS...         part of the group's state: `$REF ARGS`, must succeed
@@ -23,12 +27,17 @@
 #                         iproute2 for iproute2 and vdpa for ours
 #   ourhelp ARGS...       ours prints help (status 0) where iproute2 does not
 #   fixed WHY | ARGS...   a read-only command iproute2 gets wrong; ours must
-#                         exit 0 and print exactly the lines that follow,
-#                         each written as "> LINE"
+#                         exit 0, print exactly the lines that follow, each
+#                         written as "> LINE", and nothing on stderr
 #   differ WHY | ARGS...  a deliberate difference (README, "Differences"):
-#                         ours must exit 1 with a message and leave the
-#                         kernel state untouched
-# Set SHOW_REFERENCE=1 to log iproute2's behaviour for fixed and differ cases.
+#                         ours must exit 1, print nothing on stdout, and say
+#                         what the lines that follow expect: each written
+#                         as "~ ERE", an extended regular expression that a
+#                         line of its stderr must match (one at least)
+# `fixed` and `differ` cases run iproute2 too, on the same state: if it now
+# behaves as ours (the same stdout, stderr and status, and the state left
+# as it was), the documented difference is gone and the case fails. What
+# iproute2 did is logged as a TAP comment.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +45,9 @@ WORK=$(mktemp -d)
 SETUP=()
 STATE_BUILT=0
 
+# The group's state, built from a clean kernel; BEFORE is what kernel_state
+# reads once the drivers have settled. A change case compares the states
+# after each tool instead, and skips the wait: build_state nowait.
 build_state() {
   reset_state
   local line
@@ -43,6 +55,7 @@ build_state() {
     eval "$line" >/dev/null 2>"$WORK/setup.err" ||
       { echo "Bail out! setup failed: $line: $(<"$WORK/setup.err")"; exit 1; }
   done
+  [ "${1:-}" = nowait ] || settled_state
   STATE_BUILT=1
 }
 
@@ -72,15 +85,18 @@ report() {  # DESCRIPTION PROBLEMS
   if [ -z "$2" ]; then tap_ok "$1"; else tap_not_ok "$1"; printf '%s\n' "$2" | tap_diag; fi
 }
 
-reference_log() {
-  [ "${SHOW_REFERENCE:-0}" = 1 ] || return 0
-  run ref "$REF" "$@"
-  printf 'iproute2: rc %s\n%s%s' "${RC[ref]}" "${OUT[ref]:0:600}" "${ERR[ref]:0:300}" | tap_diag
+# check_state WHO: sets CHANGED to what changed in the kernel state since
+# the group's state was built (empty when nothing), blaming WHO; the next
+# case then starts from a new copy.
+check_state() {
+  local after; after=$(kernel_state)
+  CHANGED=
+  [ "$after" == "$BEFORE" ] && return 0
   STATE_BUILT=0
+  CHANGED=$(diff_report "kernel state, changed by $1 (before vs after)" "$BEFORE" "$after")$'\n'
 }
 
 compare_runs() {  # prints what differs between the ref and ours runs
-  local part
   [ "${OUT[ref]}" == "${OUT[ours]}" ] || diff_report "stdout (iproute2 vs ours)" "${OUT[ref]}" "${OUT[ours]}"
   [ "${ERR[ref]}" == "${ERR[ours]}" ] || diff_report "stderr (iproute2 vs ours)" "${ERR[ref]}" "${ERR[ours]}"
   [ "${RC[ref]}" == "${RC[ours]}" ] || echo "exit status: iproute2 ${RC[ref]}, ours ${RC[ours]}"
@@ -90,12 +106,13 @@ case_same() {
   ensure_state
   run ref "$REF" "$@"
   run ours "$VDPA" "$@"
-  report "same: vdpa $*" "$(compare_runs)"
+  check_state "iproute2 or ours"
+  report "same: vdpa $*" "$(compare_runs)$CHANGED"
 }
 
 case_change() {
-  build_state; run ref "$REF" "$@"; local ref_state; ref_state=$(kernel_state)
-  build_state; run ours "$VDPA" "$@"; local our_state; our_state=$(kernel_state)
+  build_state nowait; run ref "$REF" "$@"; local ref_state; ref_state=$(kernel_state)
+  build_state nowait; run ours "$VDPA" "$@"; local our_state; our_state=$(kernel_state)
   STATE_BUILT=0
   local problems; problems=$(compare_runs
     [ "$ref_state" == "$our_state" ] || diff_report "kernel state afterwards (iproute2 vs ours)" "$ref_state" "$our_state")
@@ -103,6 +120,7 @@ case_change() {
 }
 
 case_help() {
+  ensure_state
   run ref "$REF" "$@"
   run ours "$VDPA" "$@"
   local problems=
@@ -111,34 +129,52 @@ case_help() {
   [[ "${ERR[ours]}" == *"Usage: vdpa"* ]] || problems+="no usage text: ${ERR[ours]}"$'\n'
   local ref_lead=${ERR[ref]%%Usage: vdpa*} our_lead=${ERR[ours]%%Usage: vdpa*}
   [ "$ref_lead" == "$our_lead" ] ||
-    problems+=$(diff_report "stderr before the usage text (iproute2 vs ours)" "$ref_lead" "$our_lead")
-  report "help: vdpa $*" "$problems"
+    problems+=$(diff_report "stderr before the usage text (iproute2 vs ours)" "$ref_lead" "$our_lead")$'\n'
+  check_state "iproute2 or ours"
+  report "help: vdpa $*" "$problems$CHANGED"
 }
 
 case_version() {
+  ensure_state
   run ref "$REF" "$@"
   run ours "$VDPA" "$@"
   local problems=
   [[ "${OUT[ref]}" == "vdpa utility, iproute2-"*$'\n' ]] || problems+="iproute2 printed: ${OUT[ref]}"$'\n'
   [[ "${OUT[ours]}" == "vdpa utility, vdpa-"*$'\n' ]] || problems+="ours printed: ${OUT[ours]}"$'\n'
   [ "${RC[ref]}${RC[ours]}" == 00 ] || problems+="exit status ${RC[ours]}, iproute2 ${RC[ref]}"$'\n'
-  [ -z "${ERR[ref]}${ERR[ours]}" ] || problems+="stderr: ${ERR[ref]}${ERR[ours]}"
-  report "version: vdpa $*" "$problems"
+  [ -z "${ERR[ref]}${ERR[ours]}" ] || problems+="stderr: ${ERR[ref]}${ERR[ours]}"$'\n'
+  check_state "iproute2 or ours"
+  report "version: vdpa $*" "$problems$CHANGED"
 }
 
-# Runs ours and checks the state is as before; $1 is the expected status.
-# Leaves what went wrong in PROBLEMS.
+# Runs ours on the group's state and checks it is left as it was; $1 is
+# the expected status. Leaves what went wrong in PROBLEMS.
 run_ours_unchanged() {
   ensure_state
-  local before; before=$(kernel_state)
   run ours "$VDPA" "${@:2}"
-  local after; after=$(kernel_state)
   PROBLEMS=
   [ "${RC[ours]}" == "$1" ] || PROBLEMS+="exit status ${RC[ours]}, expected $1"$'\n'
-  if [ "$before" != "$after" ]; then
-    STATE_BUILT=0
-    PROBLEMS+=$(diff_report "kernel state (before vs after)" "$before" "$after")$'\n'
+  check_state ours
+  PROBLEMS+=$CHANGED
+}
+
+# Runs iproute2 on the group's state after ours ran: adds to PROBLEMS if it
+# behaved exactly as ours (the documented difference is gone), and logs
+# what it did.
+reference_differs() {
+  ensure_state
+  run ref "$REF" "$@"
+  REF_MAY_LEAVE_DOTDOT=1
+  check_state iproute2
+  if [ -z "$CHANGED" ] && [ -z "$(compare_runs)" ]; then
+    PROBLEMS+="iproute2 now does exactly what ours does: the difference is gone (README, \"Differences\")"$'\n'
+  elif [ -z "$CHANGED" ] && [ "${OUT[ref]}${RC[ref]}" == "${OUT[ours]}${RC[ours]}" ] &&
+       [[ "${ERR[ref]}" == *"Usage: vdpa"* && "${ERR[ours]}" == *"Usage: vdpa"* ]] &&
+       [ "${ERR[ref]%%Usage: vdpa*}" == "${ERR[ours]%%Usage: vdpa*}" ]; then
+    PROBLEMS+="iproute2 does what ours does but for the help text: a help case, not a difference"$'\n'
   fi
+  printf 'iproute2: exit %s; stdout: %s; stderr: %s%s' "${RC[ref]}" "${OUT[ref]:0:200}" \
+    "${ERR[ref]:0:200}" "${CHANGED:+; it changed the kernel state}" | tap_diag
 }
 
 case_ourhelp() {
@@ -147,43 +183,62 @@ case_ourhelp() {
   report "ourhelp: vdpa $*" "$PROBLEMS"
 }
 
-case_differ() {
+case_differ() {  # WHY ARGS..., with EXPECTED_ERRORS
   local why=$1; shift
   run_ours_unchanged 1 "$@"
-  [ -n "${ERR[ours]}" ] || PROBLEMS+="no error message"
+  [ -z "${OUT[ours]}" ] || PROBLEMS+="stdout: ${OUT[ours]:0:300}"$'\n'
+  local pattern line matched
+  [ ${#EXPECTED_ERRORS[@]} -gt 0 ] || PROBLEMS+="the case says nothing about the message (~ ERE)"$'\n'
+  for pattern in "${EXPECTED_ERRORS[@]}"; do
+    matched=
+    while IFS= read -r line; do
+      [[ $line =~ $pattern ]] && { matched=yes; break; }
+    done <<<"${ERR[ours]}"
+    [ -n "$matched" ] || PROBLEMS+="no line of stderr matches: $pattern"$'\n'
+  done
+  local ours_err=${ERR[ours]}
+  reference_differs "$@" >"$WORK/reference"
   report "differ ($why): vdpa $*" "$PROBLEMS"
-  printf 'ours: %s' "${ERR[ours]:0:300}" | tap_diag
-  reference_log "$@"
+  printf 'ours: %s' "${ours_err:0:300}" | tap_diag
+  cat "$WORK/reference"
 }
 
-case_fixed() {
+case_fixed() {  # WHY ARGS..., with EXPECTED
   local why=$1; shift
-  ensure_state
-  run ours "$VDPA" "$@"
-  local problems=
-  [ "${RC[ours]}" == 0 ] || problems+="exit status ${RC[ours]}: ${ERR[ours]}"$'\n'
-  [ "${OUT[ours]}" == "$EXPECTED" ] || problems+=$(diff_report "stdout (expected vs ours)" "$EXPECTED" "${OUT[ours]}")
-  report "fixed ($why): vdpa $*" "$problems"
-  reference_log "$@"
+  run_ours_unchanged 0 "$@"
+  [ "${OUT[ours]}" == "$EXPECTED" ] || PROBLEMS+=$(diff_report "stdout (expected vs ours)" "$EXPECTED" "${OUT[ours]}")$'\n'
+  [ -z "${ERR[ours]}" ] || PROBLEMS+="stderr: ${ERR[ours]:0:300}"$'\n'
+  reference_differs "$@" >"$WORK/reference"
+  report "fixed ($why): vdpa $*" "$PROBLEMS"
+  cat "$WORK/reference"
 }
 
-PENDING_FIXED=
+# fixed and differ take the lines after them: "> LINE" and "~ ERE".
+PENDING=
 EXPECTED=
-flush_fixed() {
-  [ -n "$PENDING_FIXED" ] || return 0
-  local why=${PENDING_FIXED%% | *} args=${PENDING_FIXED#* | }
-  PENDING_FIXED=
-  eval "set -- $args"; case_fixed "$why" "$@"
+EXPECTED_ERRORS=()
+flush_pending() {
+  [ -n "$PENDING" ] || return 0
+  local directive=${PENDING%% *} rest=${PENDING#* }
+  local why=${rest%% | *} args=${rest#* | }
+  PENDING=
+  eval "set -- $args"
+  case "$directive" in
+    fixed) case_fixed "$why" "$@" ;;
+    differ) case_differ "$why" "$@" ;;
+  esac
   EXPECTED=
+  EXPECTED_ERRORS=()
 }
 
 for cases in "$@"; do
   while IFS= read -r line || [ -n "$line" ]; do
-    if [ -n "$PENDING_FIXED" ]; then
-      case "$line" in
-        '>') EXPECTED+=$'\n'; continue ;;
-        '> '*) EXPECTED+="${line#> }"$'\n'; continue ;;
-        *) flush_fixed ;;
+    if [ -n "$PENDING" ]; then
+      case "${PENDING%% *}:$line" in
+        'fixed:>') EXPECTED+=$'\n'; continue ;;
+        'fixed:> '*) EXPECTED+="${line#> }"$'\n'; continue ;;
+        'differ:~ '*) EXPECTED_ERRORS+=("${line#\~ }"); continue ;;
+        *) flush_pending ;;
       esac
     fi
     case "$line" in ''|'#'*) continue ;; esac
@@ -198,14 +253,14 @@ for cases in "$@"; do
       help) eval "set -- $rest"; case_help "$@" ;;
       version) eval "set -- $rest"; case_version "$@" ;;
       ourhelp) eval "set -- $rest"; case_ourhelp "$@" ;;
-      fixed) PENDING_FIXED=$rest; EXPECTED= ;;
-      differ)
-        why=${rest%% | *}; args=${rest#* | }
-        eval "set -- $args"; case_differ "$why" "$@" ;;
+      fixed|differ)
+        [[ "$rest" == *' | '* ]] || { echo "Bail out! $cases: $directive WHY | ARGS: $line"; exit 1; }
+        PENDING=$line; EXPECTED=; EXPECTED_ERRORS=() ;;
+      '>'|'~') echo "Bail out! $cases: a continuation line outside fixed or differ: $line"; exit 1 ;;
       *) echo "Bail out! $cases: unknown directive: $line"; exit 1 ;;
     esac
   done <"$cases"
-  flush_fixed
+  flush_pending
 done
 reset_state
 rm -rf "$WORK"
