@@ -14,7 +14,9 @@
 # when the kernel refused it ("kernel answers:" on stderr, and stdout empty
 # or valid JSON), since what the kernel does with devices vanishing
 # between dump parts is its business. A crash, a socket error or broken
-# JSON always fails. Accepted failures are counted in the diagnostics.
+# JSON always fails, and so does a reader none of whose dumps succeeded
+# (then nothing was shown to work under concurrency at all). Accepted
+# failures are counted in the diagnostics.
 #
 # CONC_COUNT (default 100) and CONC_TIMEOUT (seconds per round, 600)
 # shorten or lengthen the run.
@@ -94,13 +96,15 @@ reader() {
 }
 
 # Checks every dump of a round; prints "show=N config=N kernel_errors=N
-# bad=N", then a line per bad dump.
+# bad=N", then a line per bad dump, and one per reader without a dump that
+# succeeded (exit 0, valid JSON), counted as bad.
 check_dumps() {
   python3 - "$1" "$CRASH_PATTERN" <<'PY'
 import json, os, re, sys
 d = sys.argv[1]
 crash = re.compile(sys.argv[2])
 counts = {"show": 0, "config": 0}
+succeeded = {"show": 0, "config": 0}
 kernel_errors = 0
 bad = []
 for rc_file in sorted(os.listdir(d)):
@@ -129,6 +133,11 @@ for rc_file in sorted(os.listdir(d)):
         bad.append("%s: %s; stderr: %s" % (base, problem, err.strip()[:300].replace("\n", " | ")))
     elif rc != 0:
         kernel_errors += 1
+    else:
+        succeeded[kind] = succeeded.get(kind, 0) + 1
+for kind in sorted(counts):
+    if succeeded.get(kind, 0) == 0:
+        bad.append("%s: none of its %d dumps succeeded" % (kind, counts[kind]))
 print("show=%d config=%d kernel_errors=%d bad=%d"
       % (counts["show"], counts["config"], kernel_errors, len(bad)))
 for line in bad:
@@ -188,7 +197,7 @@ round() {  # TITLE MODE KEEP
   dumps=${summary%%$'\n'*}
   local bad=
   [[ "$dumps" == *" bad=0" ]] || bad=$(printf '%s\n' "$summary" | head -n 21)
-  report "$title: every dump was valid JSON (or a kernel error)" "$bad"
+  report "$title: every dump was valid JSON (or a kernel error), and some succeeded" "$bad"
   printf 'devices created %s, deleted %s; dumps: %s\n' "$added" "$deleted" "$dumps" | tap_diag
 
   local expected actual what="no device remains"
