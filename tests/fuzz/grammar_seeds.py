@@ -14,7 +14,8 @@ for path in sys.argv[2:]:
     with open(path) as f:
         for line in f:
             line = line.strip()
-            if not line or line.startswith("#") or line.startswith("group"):
+            # "~ ERE" after a differ case is a pattern, not a command line.
+            if not line or line.startswith(("#", "group", "~ ")):
                 continue
             words = line.split(None, 1)
             if words[0] in DIRECTIVES:
