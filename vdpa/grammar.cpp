@@ -106,6 +106,27 @@ Result<void> parse_driver(Arguments& into, std::string_view text)
     return {};
 }
 
+Result<void> parse_prune(Arguments& into, std::string_view)
+{
+    into.prune = true;
+    return {};
+}
+
+Result<void> parse_check(Arguments& into, std::string_view)
+{
+    into.check = true;
+    return {};
+}
+
+// A day: long enough for any boot, short enough to be a mistake beyond.
+constexpr std::uint64_t max_wait_seconds = 86400;
+
+Result<void> parse_wait(Arguments& into, std::string_view text)
+{
+    return store(into.wait_seconds,
+                 narrow<std::uint32_t>(parse_decimal("wait", text, max_wait_seconds)));
+}
+
 constexpr std::array keyword_table{
     KeywordSpec{KeywordId::name, "name", Match::prefix, "NAME", parse_name,
                 "device name is not set."},
@@ -123,6 +144,10 @@ constexpr std::array keyword_table{
     // Ours: binds the device to a vdpa bus driver through sysfs.
     KeywordSpec{KeywordId::driver, "driver", Match::exact, "DRIVER", parse_driver, "",
                 "virtio_vdpa | vhost_vdpa | none"},
+    // Ours: state apply's.
+    KeywordSpec{KeywordId::prune, "prune", Match::exact, "", parse_prune, ""},
+    KeywordSpec{KeywordId::check, "check", Match::exact, "", parse_check, ""},
+    KeywordSpec{KeywordId::wait, "wait", Match::exact, "SECONDS", parse_wait, ""},
 };
 
 // Commands ------------------------------------------------------------
@@ -149,6 +174,12 @@ constexpr std::array vstats_keywords{
     KeywordUse{KeywordId::qidx, true, Complete::queue_index},
 };
 
+constexpr std::array state_apply_keywords{
+    KeywordUse{KeywordId::prune, false},
+    KeywordUse{KeywordId::check, false},
+    KeywordUse{KeywordId::wait, false},
+};
+
 constexpr CommandSpec mgmtdev_show_command{"mgmtdev show", Positional::optional_mgmtdev,
                                            no_keywords, mgmtdev_show};
 constexpr CommandSpec dev_show_command{"dev show", Positional::optional_device, no_keywords,
@@ -163,9 +194,14 @@ constexpr CommandSpec dev_vstats_show_command{"dev vstats show", Positional::dev
 
 constexpr CommandSpec monitor_command{"monitor", Positional::none, no_keywords, monitor};
 
+constexpr CommandSpec state_show_command{"state show", Positional::none, no_keywords, state_show};
+constexpr CommandSpec state_apply_command{"state apply", Positional::file, state_apply_keywords,
+                                          state_apply};
+
 constexpr std::array command_list{
     &mgmtdev_show_command, &dev_show_command,        &dev_add_command,         &dev_del_command,
     &dev_set_command,      &dev_config_show_command, &dev_vstats_show_command, &monitor_command,
+    &state_show_command,   &state_apply_command,
 };
 
 // The tree, children in iproute2's matching order --------------------------
@@ -209,11 +245,18 @@ const std::array dev_children{
     leaf("set", Match::exact, dev_set_command),
 };
 
+// Ours: whole words only.
+const std::array state_children{
+    leaf("show", Match::exact, state_show_command),
+    leaf("apply", Match::exact, state_apply_command),
+};
+
 const std::array object_children{
     group("mgmtdev", Match::prefix, mgmtdev_children, Node::WhenBare::help),
     group("dev", Match::prefix, dev_children, Node::WhenBare::run_default),
     // Ours, so no abbreviation.
     leaf("monitor", Match::exact, monitor_command),
+    group("state", Match::exact, state_children, Node::WhenBare::help, Match::exact),
 };
 
 const Node root = group("vdpa", Match::exact, object_children, Node::WhenBare::help);

@@ -35,6 +35,11 @@ struct Arguments {
     std::optional<std::uint32_t> qidx;
     std::optional<std::uint64_t> device_features;
     std::optional<BusDriver> driver;
+    // state apply
+    std::optional<std::string> file; // "-" for stdin
+    bool prune = false;
+    bool check = false;
+    std::optional<std::uint32_t> wait_seconds;
 };
 
 using ValueParser = Result<void> (*)(Arguments& into, std::string_view text);
@@ -49,13 +54,16 @@ enum class KeywordId : std::uint8_t {
     qidx,
     device_features,
     driver,
+    prune, // state apply's flags: a keyword without a value
+    check,
+    wait,
 };
 
 struct KeywordSpec {
     KeywordId id;
     std::string_view word;
     Match match;
-    std::string_view placeholder; // in help: "name NAME"
+    std::string_view placeholder; // in help: "name NAME"; empty for a flag without a value
     ValueParser parse;
     // iproute2's message when a required keyword is missing.
     std::string_view missing_message;
@@ -73,6 +81,7 @@ enum class Positional : std::uint8_t {
     device,           // DEV, required
     optional_device,  // [ DEV ]
     optional_mgmtdev, // [ [BUS/]NAME ]
+    file,             // FILE, required ("-" is stdin)
 };
 
 // What completion offers for a keyword's value (bash-completion/vdpa).

@@ -36,6 +36,8 @@ std::string_view positional_name(Positional positional)
         return "optional_device";
     case Positional::optional_mgmtdev:
         return "optional_mgmtdev";
+    case Positional::file:
+        return "file";
     }
     return "none";
 }
@@ -155,7 +157,9 @@ void print_bash()
             const KeywordUse& use = *found;
             words.push_back(std::string(spec.word) + ":" + std::string(match_code(spec.match)) +
                             ":" + (use.required ? "required" : "optional") + ":" +
-                            std::string(complete_name(use.complete)));
+                            // A flag takes no value: completion must not skip a word.
+                            (spec.placeholder.empty() ? std::string("flag")
+                                                      : std::string(complete_name(use.complete))));
         }
         std::printf("  [\"%s\"]='%s'\n", visit.bash_key().c_str(), join(words).c_str());
     }

@@ -21,6 +21,8 @@ std::string positional_form(Positional positional)
         return "[ DEV ]";
     case Positional::optional_mgmtdev:
         return "[ [BUS/]MGMTDEV ]";
+    case Positional::file:
+        return "FILE";
     }
     return "";
 }
@@ -33,7 +35,9 @@ std::vector<std::string> synopsis_parts(const CommandSpec& command, std::string_
         parts.push_back(positional);
     for (const KeywordUse& use : command.keywords) {
         const KeywordSpec& spec = keyword(use.id);
-        std::string part = std::string(spec.word) + " " + std::string(spec.placeholder);
+        std::string part = std::string(spec.word);
+        if (!spec.placeholder.empty())
+            part += " " + std::string(spec.placeholder);
         parts.push_back(use.required ? part : "[ " + part + " ]");
     }
     return parts;

@@ -95,6 +95,13 @@ Invocation parse_command(const Node& node, const std::string& path,
             ++i;
         }
         break;
+    case Positional::file:
+        if (words.empty() || words[0].empty())
+            return usage_error("A file name is expected (\"-\" for standard input).", &node,
+                               path);
+        arguments.file = words[0];
+        ++i;
+        break;
     }
 
     std::bitset<16> seen;
@@ -105,6 +112,13 @@ Invocation parse_command(const Node& node, const std::string& path,
         auto slot = static_cast<std::size_t>(spec->id);
         if (seen[slot])
             return usage_error("Keyword " + quoted(spec->word) + " is given more than once.");
+        if (spec->placeholder.empty()) { // a flag: no value
+            if (auto parsed = spec->parse(arguments, {}); !parsed)
+                return usage_error(parsed.error().message);
+            seen[slot] = true;
+            ++i;
+            continue;
+        }
         if (i + 1 == words.size())
             return usage_error("Keyword " + quoted(spec->word) + " needs a value (" +
                                std::string(spec->placeholder) + ").");

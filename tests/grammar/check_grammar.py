@@ -22,7 +22,8 @@ GRAMMAR_TOOL, VDPA, COMPLETION, MAN_DIR = sys.argv[1:5]
 # "unknown" when the parser is asked. Every keyword of the grammar needs one
 # (checked below): a new keyword without a sample fails the check.
 SAMPLE = {"name": "a", "mgmtdev": "vdpasim_net", "mac": "00:11:22:33:44:55", "mtu": "1500",
-          "max_vqp": "1", "qidx": "0", "device_features": "1", "driver": "none"}
+          "max_vqp": "1", "qidx": "0", "device_features": "1", "driver": "none",
+          "wait": "1", "prune": None, "check": None}  # None: a flag, without a value
 
 
 class Grammar:
@@ -251,7 +252,8 @@ check("parser: no sample value for a keyword that does not exist", set(),
 for path, positional in sorted(grammar.commands.items()):
     before = [] if positional == "none" else ["x"]
     for word in sorted(all_keywords & set(SAMPLE)):
-        _, said = parse_error(path.split() + before + [word, SAMPLE[word], word, SAMPLE[word]])
+        pair = [word] if SAMPLE[word] is None else [word, SAMPLE[word]]
+        _, said = parse_error(path.split() + before + pair + pair)
         accepted = "is given more than once" in said
         check("parser: %s %s" % (path, word), word in grammar.keywords[path], accepted)
     if positional == "none":

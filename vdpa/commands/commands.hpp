@@ -20,4 +20,7 @@ int dev_vstats_show(Session& session, const Arguments& arguments);
 
 int monitor(Session& session, const Arguments& arguments);
 
+int state_show(Session& session, const Arguments& arguments);
+int state_apply(Session& session, const Arguments& arguments);
+
 } // namespace vdpa::cli

@@ -11,3 +11,4 @@
 #include <vdpa/monitor.hpp>
 #include <vdpa/provision.hpp>
 #include <vdpa/result.hpp>
+#include <vdpa/state.hpp>
