@@ -1,0 +1,292 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# vdpa state show / vdpa state apply on the real kernel: create by apply,
+# a second apply changes nothing (the vhost character device keeps its
+# number), drift repaired (driver moved, device deleted, MAC changed by
+# iproute2), check changes nothing, prune with and without, a held device
+# not recreated, every bad file refused where it is with the kernel state
+# unchanged, show piped to apply, a stop at the first failure, and a
+# management device that appears (module inserted) while apply waits.
+set -u
+. "$(dirname "$0")/lib.sh"
+reset_state
+WORK=$(mktemp -d)
+
+expect_eq() {  # DESCRIPTION EXPECTED ACTUAL
+  if [ "$2" == "$3" ]; then tap_ok "$1"; else tap_not_ok "$1"; echo "expected [$2], got [$3]" | tap_diag; fi
+}
+# expect_run DESCRIPTION STATUS PATTERN COMMAND...: status and combined output.
+expect_run() {
+  local description=$1 want=$2 pattern=$3 output status; shift 3
+  output=$("$@" 2>&1); status=$?
+  if [ "$status" = "$want" ] && [[ "$output" == $pattern ]]; then tap_ok "$description"
+  else tap_not_ok "$description"; printf 'status %s:\n%s\n' "$status" "$output" | tap_diag; fi
+}
+driver_of() {  # DEVICE: the bus driver sysfs links it to, or "none"
+  local link=/sys/bus/vdpa/devices/$1/driver
+  if [ -e "$link" ]; then basename "$(readlink "$link")"; else echo none; fi
+}
+config_value() {  # DEVICE KEY: from our -j dev config show
+  "$VDPA" -j dev config show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["config"][sys.argv[1]].get(sys.argv[2]))' "$1" "$2"
+}
+chardev_of() {  # DEVICE: "vhost-vdpa-N major:minor"
+  local d
+  for d in /sys/bus/vdpa/devices/$1/vhost-vdpa-*; do
+    [ -e "$d/dev" ] && echo "$(basename "$d") $(cat "$d/dev")"
+  done
+}
+# unchanged DESCRIPTION COMMAND...: the kernel state is the same after.
+unchanged() {
+  local description=$1 before after; shift
+  before=$(kernel_state)
+  "$@" >/dev/null 2>&1
+  after=$(kernel_state)
+  expect_eq "$description" "$before" "$after"
+}
+
+cat >"$WORK/host.json" <<'EOF'
+{"devices": [
+  {"name": "n1", "mgmtdev": "vdpasim_net", "mac": "02:00:00:00:00:01", "driver": "vhost_vdpa"},
+  {"name": "n2", "mgmtdev": "vdpasim_net", "mac": "02:00:00:00:00:02", "mtu": 1400,
+   "driver": "virtio_vdpa"},
+  {"name": "b1", "mgmtdev": "vdpasim_blk", "driver": "vhost_vdpa"}
+]}
+EOF
+
+# Check first, on an empty host -------------------------------------------
+expect_run "check lists the three creations" 0 \
+  "create n1: mgmtdev vdpasim_net mac 02:00:00:00:00:01 driver vhost_vdpa
+create n2: mgmtdev vdpasim_net mac 02:00:00:00:00:02 mtu 1400 driver virtio_vdpa
+create b1: mgmtdev vdpasim_blk driver vhost_vdpa
+Check only: 3 actions planned, nothing changed." \
+  "$VDPA" state apply "$WORK/host.json" check
+expect_eq "and created nothing" "" "$(vdpa_devices)"
+
+# Create by apply ---------------------------------------------------------
+expect_run "apply creates them" 0 "create n1: *: done
+create n2: *: done
+create b1: *: done" "$VDPA" state apply "$WORK/host.json"
+expect_eq "n1 on vhost_vdpa" vhost_vdpa "$(driver_of n1)"
+expect_eq "n2 on virtio_vdpa" virtio_vdpa "$(driver_of n2)"
+expect_eq "b1 on vhost_vdpa" vhost_vdpa "$(driver_of b1)"
+expect_eq "n2 has its MAC" 02:00:00:00:00:02 "$(config_value n2 mac)"
+expect_eq "n2 has its mtu" 1400 "$(config_value n2 mtu)"
+n1_chardev=$(chardev_of n1)
+
+# A second apply changes nothing, and says so ------------------------------
+expect_run "a second apply changes nothing and says so" 0 \
+  "No change: the host matches the file." "$VDPA" state apply "$WORK/host.json"
+expect_run "-j: changed false, no actions" 0 '{"changed":false,"actions":[]}' \
+  "$VDPA" -j state apply "$WORK/host.json"
+expect_eq "n1 keeps its vhost character device and number" "$n1_chardev" "$(chardev_of n1)"
+
+# state show ----------------------------------------------------------------
+"$VDPA" state show >"$WORK/shown.json"
+check "state show prints the devices as a spec, values the kernel reports" python3 -c '
+import json, sys
+d = {x["name"]: x for x in json.load(open(sys.argv[1]))["devices"]}
+assert set(d) == {"n1", "n2", "b1"}, d
+assert d["n1"]["mgmtdev"] == "vdpasim_net" and d["n1"]["mac"] == "02:00:00:00:00:01", d
+assert d["n1"]["driver"] == "vhost_vdpa" and d["n2"]["driver"] == "virtio_vdpa", d
+assert d["n2"]["mtu"] == 1400 and "max_vqp" not in d["n1"], d
+assert "mac" not in d["b1"] and d["b1"]["mgmtdev"] == "vdpasim_blk", d
+assert all(x["device_features"].startswith("0x") for x in d.values()), d
+' "$WORK/shown.json"
+expect_run "state show | state apply - check: no change" 0 \
+  "No change: the host matches the file." \
+  bash -c '"$0" state show | "$0" state apply - check' "$VDPA"
+expect_run "state show | state apply - : no change" 0 \
+  "No change: the host matches the file." \
+  bash -c '"$0" state show | "$0" state apply -' "$VDPA"
+
+# Drift repaired ----------------------------------------------------------
+"$VDPA" dev set name n1 driver virtio_vdpa >/dev/null
+"$REF" dev set name n2 mac 02:00:00:00:00:99
+"$REF" dev del b1
+unchanged "check reports the drift and changes nothing" \
+  "$VDPA" state apply "$WORK/host.json" check
+expect_run "check lists the repairs" 0 "create b1: *
+set_mac n2: mac 02:00:00:00:00:99 -> 02:00:00:00:00:02
+rebind n1: driver virtio_vdpa -> vhost_vdpa
+Check only: 3 actions planned, nothing changed." \
+  "$VDPA" state apply "$WORK/host.json" check
+expect_run "-j check: changed false, each action planned" 0 \
+  '{"changed":false,"actions":[{"action":"create","device":"b1",*"status":"planned"},{"action":"set_mac","device":"n2","from":"02:00:00:00:00:99","mac":"02:00:00:00:00:02","status":"planned"},{"action":"rebind","device":"n1","from":"virtio_vdpa","driver":"vhost_vdpa","status":"planned"}]}' \
+  "$VDPA" -j state apply "$WORK/host.json" check
+expect_run "-j apply: changed true, each action done" 0 \
+  '{"changed":true,"actions":[{"action":"create","device":"b1",*"status":"done"},{"action":"set_mac",*"status":"done"},{"action":"rebind",*"status":"done"}]}' \
+  "$VDPA" -j state apply "$WORK/host.json"
+expect_eq "the driver moved by hand is back" vhost_vdpa "$(driver_of n1)"
+expect_eq "the MAC changed by iproute2 is back" 02:00:00:00:00:02 "$(config_value n2 mac)"
+expect_eq "the device deleted by iproute2 is back, on its driver" vhost_vdpa "$(driver_of b1)"
+expect_run "then nothing more to do" 0 "No change: the host matches the file." \
+  "$VDPA" state apply "$WORK/host.json"
+
+# A fixed attribute recreates; keys left out are kept ----------------------
+sed 's/"mtu": 1400/"mtu": 1500/; s/"mac": "02:00:00:00:00:02", //' "$WORK/host.json" >"$WORK/mtu.json"
+expect_run "another mtu recreates the device" 0 "recreate n2: mtu 1400 -> 1500: done" \
+  "$VDPA" state apply "$WORK/mtu.json"
+expect_eq "with the new mtu" 1500 "$(config_value n2 mtu)"
+expect_eq "and the MAC the file left out kept" 02:00:00:00:00:02 "$(config_value n2 mac)"
+expect_eq "and its driver" virtio_vdpa "$(driver_of n2)"
+"$VDPA" state apply "$WORK/host.json" >/dev/null
+
+# Prune -------------------------------------------------------------------
+"$REF" dev add name extra mgmtdev vdpasim_net
+expect_run "without prune an unnamed device stays" 0 "No change: the host matches the file." \
+  "$VDPA" state apply "$WORK/host.json"
+check "it is still there" test -e /sys/bus/vdpa/devices/extra
+expect_run "prune deletes it" 0 "delete extra: mgmtdev vdpasim_net*: done" \
+  "$VDPA" state apply "$WORK/host.json" prune
+check "it is gone" test ! -e /sys/bus/vdpa/devices/extra
+
+# A device in use ---------------------------------------------------------
+node=/dev/$(chardev_of n1 | cut -d' ' -f1)
+sleep 600 3<>"$node" & holder=$!
+for _ in $(seq 100); do [ "$(readlink /proc/$holder/fd/3 2>/dev/null)" = "$node" ] && break; sleep 0.1; done
+sed 's/"mac": "02:00:00:00:00:01", "driver"/"mac": "02:00:00:00:00:01", "mtu": 1400, "driver"/' \
+  "$WORK/host.json" >"$WORK/held.json"
+expect_run "a held device is not recreated: refused naming the holder" 1 \
+  "refused: recreate n1: in use by sleep (pid $holder) (-f to go ahead)
+Error: the plan cannot be carried out*nothing was changed." \
+  "$VDPA" state apply "$WORK/held.json"
+unchanged "and nothing changed" "$VDPA" state apply "$WORK/held.json"
+python3 -c '
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["devices"] = [d for d in spec["devices"] if d["name"] != "n1"]
+json.dump(spec, open(sys.argv[2], "w"))' "$WORK/host.json" "$WORK/without-n1.json"
+expect_run "prune does not delete a held device" 1 "refused: delete n1: in use by sleep (pid $holder)*" \
+  "$VDPA" state apply "$WORK/without-n1.json" prune
+check "it is still there" test -e /sys/bus/vdpa/devices/n1
+expect_run "-j: the refusal with its holder" 1 \
+  "*\"action\":\"refuse_in_use\",\"device\":\"n1\",\"refused\":\"delete\"*\"holders\":[{\"pid\":$holder,\"command\":\"sleep\"}]*\"status\":\"failed\"*" \
+  "$VDPA" -j state apply "$WORK/without-n1.json" prune
+kill $holder; wait $holder 2>/dev/null
+
+# Every bad file: where the problem is, exit 1, nothing changed ------------
+# Each file also names a device the apply would create, had it started.
+bad_case() {  # DESCRIPTION LOCATION-PATTERN JSON
+  local description=$1 pattern=$2 before after output status
+  printf '%s\n' "$3" >"$WORK/bad.json"
+  before=$(kernel_state)
+  output=$("$VDPA" state apply "$WORK/bad.json" 2>&1); status=$?
+  after=$(kernel_state)
+  if [ $status = 1 ] && [[ "$output" == *"$WORK/bad.json: "$pattern* ]] &&
+     [[ "$output" == *"Nothing was changed." ]] && [ "$before" == "$after" ]; then
+    tap_ok "bad file: $description"
+  else
+    tap_not_ok "bad file: $description"
+    printf 'status %s:\n%s\n' "$status" "$output" | tap_diag
+    [ "$before" == "$after" ] || echo "the kernel state changed" | tap_diag
+  fi
+}
+NEW='{"name": "new", "mgmtdev": "vdpasim_net"}'
+bad_case "not JSON" "line 2, column *" "{\"devices\": [$NEW,
+  ]"
+bad_case "unknown top-level key" "version: unknown key*" "{\"devices\": [$NEW], \"version\": 1}"
+bad_case "no devices" "devices: is missing*" '{}'
+bad_case "unknown device key" "devices[1].colour: unknown key*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"colour\": \"red\"}]}"
+bad_case "wrong type" "devices[1].mtu: expected a whole number from 0 to 65535, found a string*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"mtu\": \"1500\"}]}"
+bad_case "bad MAC" "devices[1].mac: invalid MAC address*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"mac\": \"00:11:22:33:44\"}]}"
+bad_case "mtu out of range" "devices[1].mtu: invalid value 70000*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"mtu\": 70000}]}"
+bad_case "bad device_features" "devices[1].device_features: invalid device_features*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"device_features\": \"zz\"}]}"
+bad_case "bad driver" "devices[1].driver: invalid driver \"vfio\"*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"driver\": \"vfio\"}]}"
+bad_case "bad name" "devices[1].name: *" \
+  "{\"devices\": [$NEW, {\"name\": \"a/b\", \"mgmtdev\": \"vdpasim_net\"}]}"
+bad_case "bad mgmtdev" "devices[1].mgmtdev: *" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"a/b/c\"}]}"
+bad_case "missing mgmtdev" "devices[1].mgmtdev: is missing*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\"}]}"
+bad_case "duplicate names" "devices[2].name: the name \"x\" is given twice: devices[1] has it too*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\"}, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_blk\"}]}"
+bad_case "two devices on one backing file" "devices[2].file: the backing file*devices[1] has it too*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\"}, {\"name\": \"v2\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\"}]}"
+bad_case "backend key on a non-VDUSE device" "devices[1].file: only for devices of the VDUSE*" \
+  "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_blk\", \"file\": \"/srv/d.img\"}]}"
+bad_case "a key twice in one object" "(file): the key \"mtu\" is given twice*" \
+  "{\"devices\": [{\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"mtu\": 1, \"mtu\": 2}]}"
+printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"x\", \"mtu\": -1, \"mac\": 5}]}" >"$WORK/many.json"
+expect_run "every problem of a file is reported, not only the first" 1 \
+  "*devices[1].mtu*devices[1].mac*devices[1].mgmtdev*" "$VDPA" state apply "$WORK/many.json"
+expect_run "a file that cannot be read" 1 "Error: cannot open the state file*No such file*" \
+  "$VDPA" state apply "$WORK/none.json"
+
+# VDUSE devices: checked, not created yet ----------------------------------
+printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"vb0\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/vb0.img\", \"driver\": \"virtio_vdpa\"}]}" >"$WORK/vduse.json"
+unchanged "a VDUSE-backed device: nothing changed" "$VDPA" state apply "$WORK/vduse.json"
+expect_run "it says creating one is not supported yet" 1 \
+  "create new: *: not done
+refused: create vb0: creating VDUSE devices is not supported yet*nothing was changed." \
+  "$VDPA" state apply "$WORK/vduse.json"
+
+# Stopping at the first failure --------------------------------------------
+# The net simulator refuses max_vqp (EOPNOTSUPP): c1 fails, c2 is not tried.
+printf '%s\n' '{"devices": [{"name": "c0", "mgmtdev": "vdpasim_net"}, {"name": "c1", "mgmtdev": "vdpasim_net", "max_vqp": 2}, {"name": "c2", "mgmtdev": "vdpasim_net"}]}' >"$WORK/fails.json"
+expect_run "apply stops at the first failure, saying what was done and what not" 1 \
+  "create c0: mgmtdev vdpasim_net: done
+create c1: mgmtdev vdpasim_net max_vqp 2: FAILED: *
+create c2: mgmtdev vdpasim_net: not done
+Error: applying stopped at the first failure*" \
+  "$VDPA" state apply "$WORK/fails.json"
+check "c0 was created" test -e /sys/bus/vdpa/devices/c0
+check "c2 was not" test ! -e /sys/bus/vdpa/devices/c2
+sed 's/, "max_vqp": 2//' "$WORK/fails.json" >"$WORK/fixed.json"
+expect_run "the fixed file converges from there" 0 "create c1: *: done
+create c2: *: done" "$VDPA" state apply "$WORK/fixed.json"
+"$VDPA" state apply "$WORK/host.json" prune >/dev/null
+
+# A management device that is not there --------------------------------------
+printf '%s\n' '{"devices": [{"name": "p0", "mgmtdev": "pci/0000:00:1f.7"}]}' >"$WORK/pci.json"
+expect_run "a missing management device: refused, nothing changed" 1 \
+  "refused: create p0: no management device pci/0000:00:1f.7*nothing was changed." \
+  "$VDPA" state apply "$WORK/pci.json"
+start=$(date +%s)
+expect_run "wait 2 gives up after two seconds" 1 "refused: create p0: no management device*" \
+  "$VDPA" state apply "$WORK/pci.json" wait 2
+elapsed=$(($(date +%s) - start))
+check "in about two seconds ($elapsed)" test "$elapsed" -ge 2 -a "$elapsed" -le 5
+
+# A management device that appears while apply waits ---------------------------
+# vdpa_sim_blk is unloaded, apply starts waiting for vdpasim_blk, and the
+# module (the VM's own copy, from its initramfs) is inserted 2 s later.
+"$VDPA" state apply <(echo '{"devices": []}') prune >/dev/null
+if ! (gzip -dc "$VDPA_VM_IMAGE/initrd.gz" | (cd "$WORK" && cpio -id --quiet lib/modules/vdpa_sim_blk.ko)) ||
+   [ ! -f "$WORK/lib/modules/vdpa_sim_blk.ko" ]; then
+  tap_not_ok "vdpa_sim_blk.ko from the VM's initramfs"
+elif ! rmmod vdpa_sim_blk; then
+  tap_not_ok "rmmod vdpa_sim_blk"
+else
+  printf '%s\n' '{"devices": [{"name": "late", "mgmtdev": "vdpasim_blk", "driver": "vhost_vdpa"}]}' >"$WORK/late.json"
+  start=$(date +%s%N)
+  "$VDPA" state apply "$WORK/late.json" wait 30 >"$WORK/late.out" 2>&1 &
+  waiter=$!
+  sleep 2
+  check "apply is still waiting after 2 s" kill -0 $waiter
+  check "without creating anything" test ! -e /sys/bus/vdpa/devices/late
+  insmod "$WORK/lib/modules/vdpa_sim_blk.ko"
+  wait $waiter; status=$?
+  elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+  expect_eq "once the module is inserted, apply creates the device" "0 create late: mgmtdev vdpasim_blk driver vhost_vdpa: done" \
+    "$status $(cat "$WORK/late.out")"
+  check "woken by the uevent, long before the 30 s were up (${elapsed_ms} ms)" test "$elapsed_ms" -lt 10000
+  expect_eq "on its driver" vhost_vdpa "$(driver_of late)"
+fi
+grep -q '^vdpa_sim_blk ' /proc/modules || insmod "$WORK/lib/modules/vdpa_sim_blk.ko"
+check "vdpa_sim_blk is loaded again for the tests after this one" grep -q '^vdpa_sim_blk ' /proc/modules
+
+# Usage ---------------------------------------------------------------------
+expect_run "state apply without a file" 1 "A file name is expected*" "$VDPA" state apply
+expect_run "wait needs a number" 1 "*invalid wait \"soon\"*" "$VDPA" state apply x wait soon
+expect_run "no abbreviation of state" 1 "Object \"st\" not found*" "$VDPA" st show
+
+reset_state
+rm -rf "$WORK"
+tap_done
