@@ -97,12 +97,33 @@ for help in "" help h -h --help; do
 done
 ROOT_HELP="Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }
        vdpa [ OPTIONS ] { -b | --batch | -batch } FILE
-where  OBJECT := { mgmtdev | dev | monitor }
+where  OBJECT := { mgmtdev | dev | monitor | state }
        OPTIONS := { -V | --Version | -j | --json | -p | --pretty
                     | -d | --details | -f | --force | -force | -h | --help }"
 expect 0 "" "$ROOT_HELP" help
 expect 0 "" "Usage: vdpa monitor" monitor help
 expect 1 "" "Unknown option \"foo\"" monitor foo
+# state: help and usage; a state file is checked whole, before the kernel
+# is asked anything (this host has no vDPA), each problem where it is.
+STATE_HELP="Usage: vdpa state show
+       vdpa state apply FILE [ prune ] [ check ] [ wait SECONDS ]"
+expect 0 "" "$STATE_HELP" state help
+expect 0 "" "$STATE_HELP" state
+expect 0 "" "Usage: vdpa state show" state show help
+expect 1 "" "Command \"sh\" not found*" state sh
+expect 1 "" "A file name is expected (\"-\" for standard input).*" state apply
+expect 1 "" "Keyword \"prune\" is given more than once." state apply f prune check prune
+expect 1 "" "invalid wait \"1s\": expected a decimal number from 0 to 86400" state apply f wait 1s
+expect 1 "" "Keyword \"wait\" needs a value (SECONDS)." state apply f wait
+expect 1 "" "Error: cannot open the state file \"$TMP/none\": No such file or directory." state apply "$TMP/none"
+printf '{"devices": [{"name": "a", "mgmtdev": "vdpasim_net", "mac": "00:11"},\n {"name": "a", "mgmtdev": "x", "mtu": 1.5, "size": 1}]}' >"$TMP/bad.json"
+expect 1 "" "Error: $TMP/bad.json: devices[0].mac: invalid MAC address \"00:11\": expected six colon-separated hexadecimal octets, such as 00:11:22:33:44:55
+Error: $TMP/bad.json: devices[1].mtu: expected a whole number from 0 to 65535, found a fraction
+Error: $TMP/bad.json: devices[1].size: unknown key: *
+Error: $TMP/bad.json: devices[1].name: the name \"a\" is given twice: devices[0] has it too
+Nothing was changed." state apply "$TMP/bad.json"
+expect 1 "" "Error: (standard input): line 1, column 2: not valid JSON: *${nl}Nothing was changed." \
+  state apply - check <<<"{,"
 expect 1 "" "A command cannot be given with -b: put it in the file." -b - dev show
 expect 1 "" "Error: cannot open /nonexistent/batch: No such file or directory." -b /nonexistent/batch
 # Batch files are read as `ip -batch` reads them: an open quote or a
