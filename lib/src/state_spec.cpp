@@ -309,7 +309,7 @@ private:
                                                     "queue_size", "blk_size", "tap"};
         bool is_vduse = device.mgmtdev.bus.empty() && device.mgmtdev.name == vduse_mgmtdev;
         for (std::string_view key : keys)
-            if (entry.contains(key) && !is_vduse && entry.contains("mgmtdev"))
+            if (entry.contains(std::string(key)) && !is_vduse && entry.contains("mgmtdev"))
                 problem(at + "." + std::string(key),
                         "only for devices of the VDUSE management device (\"mgmtdev\": "
                         "\"vduse\")");
@@ -386,23 +386,60 @@ SpecReading read_state_spec(std::string_view text)
     SpecReading reading;
     Json root;
     try {
-        // Object keys given twice would silently keep the last: refuse them.
-        std::vector<std::set<std::string>> open_objects;
-        std::optional<std::string> duplicate;
+        // Object keys given twice would silently keep the last: refuse
+        // them, saying where ("devices[1].mtu"), which needs the path of
+        // the containers being parsed.
+        struct Container {
+            bool array = false;
+            std::string path;
+            std::set<std::string> keys;
+            std::size_t index = 0; // the next element's, in an array
+            std::string key;       // the current member's, in an object
+        };
+        std::vector<Container> open;
+        std::optional<SpecProblem> duplicate;
+        auto element_path = [&]() -> std::string {
+            if (open.empty())
+                return "";
+            Container& parent = open.back();
+            if (parent.array)
+                return parent.path + "[" + std::to_string(parent.index++) + "]";
+            return parent.path.empty() ? parent.key : parent.path + "." + parent.key;
+        };
         Json::parser_callback_t callback = [&](int, Json::parse_event_t event, Json& parsed) {
-            if (event == Json::parse_event_t::object_start)
-                open_objects.emplace_back();
-            else if (event == Json::parse_event_t::object_end && !open_objects.empty())
-                open_objects.pop_back();
-            else if (event == Json::parse_event_t::key && !open_objects.empty() &&
-                     !open_objects.back().insert(parsed.get<std::string>()).second && !duplicate)
-                duplicate = parsed.get<std::string>();
+            switch (event) {
+            case Json::parse_event_t::object_start:
+            case Json::parse_event_t::array_start: {
+                std::string path = element_path();
+                open.push_back({event == Json::parse_event_t::array_start, std::move(path), {}, 0,
+                                {}});
+                break;
+            }
+            case Json::parse_event_t::object_end:
+            case Json::parse_event_t::array_end:
+                if (!open.empty())
+                    open.pop_back();
+                break;
+            case Json::parse_event_t::key:
+                if (!open.empty()) {
+                    Container& object = open.back();
+                    object.key = parsed.get<std::string>();
+                    if (!object.keys.insert(object.key).second && !duplicate)
+                        duplicate = SpecProblem{
+                            object.path.empty() ? object.key : object.path + "." + object.key,
+                            "the key " + quoted(object.key) + " is given twice in one object"};
+                }
+                break;
+            case Json::parse_event_t::value:
+                if (!open.empty() && open.back().array)
+                    ++open.back().index;
+                break;
+            }
             return true;
         };
         root = Json::parse(text.begin(), text.end(), callback);
         if (duplicate) {
-            reading.problems.push_back(
-                {"(file)", "the key " + quoted(*duplicate) + " is given twice in one object"});
+            reading.problems.push_back(*std::move(duplicate));
             return reading;
         }
     } catch (const Json::parse_error& error) {

@@ -160,7 +160,12 @@ TEST(StateSpec, KeysGivenTwiceInAnObject)
     auto reading = read_state_spec(
         R"({"devices": [{"name": "a", "mgmtdev": "vdpasim_net", "mtu": 1500, "mtu": 9000}]})");
     ASSERT_EQ(reading.problems.size(), 1u);
+    EXPECT_EQ(reading.problems[0].location, "devices[0].mtu");
     EXPECT_NE(reading.problems[0].message.find("\"mtu\" is given twice"), std::string::npos);
+    auto later = read_state_spec(R"({"devices": [{"name": "a", "mgmtdev": "m"}, 5,
+        {"name": "b", "mgmtdev": "m", "x": [1, {"y": 1, "y": 2}]}]})");
+    ASSERT_EQ(later.problems.size(), 1u);
+    EXPECT_EQ(later.problems[0].location, "devices[2].x[1].y");
 }
 
 TEST(StateSpec, NamesFollowDevAddRules)

@@ -107,15 +107,15 @@ expect_run "state show | state apply - : no change" 0 \
 unchanged "check reports the drift and changes nothing" \
   "$VDPA" state apply "$WORK/host.json" check
 expect_run "check lists the repairs" 0 "create b1: *
-set_mac n2: mac 02:00:00:00:00:99 -> 02:00:00:00:00:02
 rebind n1: driver virtio_vdpa -> vhost_vdpa
+set_mac n2: mac 02:00:00:00:00:99 -> 02:00:00:00:00:02
 Check only: 3 actions planned, nothing changed." \
   "$VDPA" state apply "$WORK/host.json" check
 expect_run "-j check: changed false, each action planned" 0 \
-  '{"changed":false,"actions":[{"action":"create","device":"b1",*"status":"planned"},{"action":"set_mac","device":"n2","from":"02:00:00:00:00:99","mac":"02:00:00:00:00:02","status":"planned"},{"action":"rebind","device":"n1","from":"virtio_vdpa","driver":"vhost_vdpa","status":"planned"}]}' \
+  '{"changed":false,"actions":[{"action":"create","device":"b1",*"status":"planned"},{"action":"rebind","device":"n1","from":"virtio_vdpa","driver":"vhost_vdpa","status":"planned"},{"action":"set_mac","device":"n2","from":"02:00:00:00:00:99","mac":"02:00:00:00:00:02","status":"planned"}]}' \
   "$VDPA" -j state apply "$WORK/host.json" check
 expect_run "-j apply: changed true, each action done" 0 \
-  '{"changed":true,"actions":[{"action":"create","device":"b1",*"status":"done"},{"action":"set_mac",*"status":"done"},{"action":"rebind",*"status":"done"}]}' \
+  '{"changed":true,"actions":[{"action":"create","device":"b1",*"status":"done"},{"action":"rebind",*"status":"done"},{"action":"set_mac",*"status":"done"}]}' \
   "$VDPA" -j state apply "$WORK/host.json"
 expect_eq "the driver moved by hand is back" vhost_vdpa "$(driver_of n1)"
 expect_eq "the MAC changed by iproute2 is back" 02:00:00:00:00:02 "$(config_value n2 mac)"
@@ -211,7 +211,7 @@ bad_case "two devices on one backing file" "devices[2].file: the backing file*de
   "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\"}, {\"name\": \"v2\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\"}]}"
 bad_case "backend key on a non-VDUSE device" "devices[1].file: only for devices of the VDUSE*" \
   "{\"devices\": [$NEW, {\"name\": \"x\", \"mgmtdev\": \"vdpasim_blk\", \"file\": \"/srv/d.img\"}]}"
-bad_case "a key twice in one object" "(file): the key \"mtu\" is given twice*" \
+bad_case "a key twice in one object" "devices[0].mtu: the key \"mtu\" is given twice*" \
   "{\"devices\": [{\"name\": \"x\", \"mgmtdev\": \"vdpasim_net\", \"mtu\": 1, \"mtu\": 2}]}"
 printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"x\", \"mtu\": -1, \"mac\": 5}]}" >"$WORK/many.json"
 expect_run "every problem of a file is reported, not only the first" 1 \

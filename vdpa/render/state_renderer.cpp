@@ -167,8 +167,13 @@ void render_state_text(Output& out, const StatePlan& plan, const ApplyReport* re
         return;
     }
     for (std::size_t i = 0; i < plan.actions.size(); ++i) {
-        out.write(action_text(plan.actions[i]));
-        if (report) {
+        const PlannedAction& action = plan.actions[i];
+        out.write(action_text(action));
+        // A refusal's line says it all; the other actions of a refused
+        // plan say "not done".
+        bool refusal = action.kind == Kind::refuse_in_use || action.kind == Kind::unsupported ||
+                       action.kind == Kind::missing_mgmtdev;
+        if (report && !refusal) {
             const ActionOutcome& outcome = report->outcomes[i];
             if (outcome.status == Status::done)
                 out.write(": done");
