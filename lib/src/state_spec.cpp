@@ -396,12 +396,12 @@ SpecReading read_state_spec(std::string_view text)
             std::size_t index = 0; // the next element's, in an array
             std::string key;       // the current member's, in an object
         };
-        std::vector<Container> open;
+        std::vector<Container> containers;
         std::optional<SpecProblem> duplicate;
         auto element_path = [&]() -> std::string {
-            if (open.empty())
+            if (containers.empty())
                 return "";
-            Container& parent = open.back();
+            Container& parent = containers.back();
             if (parent.array)
                 return parent.path + "[" + std::to_string(parent.index++) + "]";
             return parent.path.empty() ? parent.key : parent.path + "." + parent.key;
@@ -411,18 +411,18 @@ SpecReading read_state_spec(std::string_view text)
             case Json::parse_event_t::object_start:
             case Json::parse_event_t::array_start: {
                 std::string path = element_path();
-                open.push_back({event == Json::parse_event_t::array_start, std::move(path), {}, 0,
+                containers.push_back({event == Json::parse_event_t::array_start, std::move(path), {}, 0,
                                 {}});
                 break;
             }
             case Json::parse_event_t::object_end:
             case Json::parse_event_t::array_end:
-                if (!open.empty())
-                    open.pop_back();
+                if (!containers.empty())
+                    containers.pop_back();
                 break;
             case Json::parse_event_t::key:
-                if (!open.empty()) {
-                    Container& object = open.back();
+                if (!containers.empty()) {
+                    Container& object = containers.back();
                     object.key = parsed.get<std::string>();
                     if (!object.keys.insert(object.key).second && !duplicate)
                         duplicate = SpecProblem{
@@ -431,8 +431,8 @@ SpecReading read_state_spec(std::string_view text)
                 }
                 break;
             case Json::parse_event_t::value:
-                if (!open.empty() && open.back().array)
-                    ++open.back().index;
+                if (!containers.empty() && containers.back().array)
+                    ++containers.back().index;
                 break;
             }
             return true;
