@@ -85,10 +85,10 @@ Error refusal_error(const PlannedAction& action)
             return Error::make(ErrorKind::in_use, 0, action.reason);
         std::string names;
         for (const Holder& holder : action.holders)
-            names += (names.empty() ? "" : ", ") + quoted(holder.command) + " (pid " +
+            names += (names.empty() ? "" : ", ") + vdpa::quoted(holder.command) + " (pid " +
                      std::to_string(holder.pid) + ")";
         return Error::make(ErrorKind::in_use, 0,
-                           "the device " + quoted(action.device) + " is in use by " + names);
+                           "the device " + vdpa::quoted(action.device) + " is in use by " + names);
     }
     case Kind::unsupported:
         return Error::make(ErrorKind::unsupported, 0, action.reason);

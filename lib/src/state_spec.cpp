@@ -122,7 +122,7 @@ private:
             start = end + 1;
         }
         if (!valid || octet != mac.octets.size()) {
-            problem(where, "invalid MAC address " + quoted(*text) +
+            problem(where, "invalid MAC address " + vdpa::quoted(*text) +
                                ": expected six colon-separated hexadecimal octets, such as "
                                "00:11:22:33:44:55");
             return std::nullopt;
@@ -145,7 +145,7 @@ private:
             std::from_chars(digits.data(), digits.data() + digits.size(), features, 16);
         if (digits.empty() || error != std::errc() || stop != digits.data() + digits.size() ||
             digits.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos) {
-            problem(where, "invalid device_features " + quoted(*text) +
+            problem(where, "invalid device_features " + vdpa::quoted(*text) +
                                ": expected a hexadecimal number of at most 64 bits, such as "
                                "\"0x10020\"");
             return std::nullopt;
@@ -161,7 +161,7 @@ private:
         MgmtDevHandle handle;
         std::size_t slashes = std::count(text->begin(), text->end(), '/');
         if (slashes > 1) {
-            problem(where, "invalid management device " + quoted(*text) +
+            problem(where, "invalid management device " + vdpa::quoted(*text) +
                                ": expected \"BUS/NAME\" or \"NAME\"");
             return std::nullopt;
         }
@@ -172,7 +172,7 @@ private:
             handle.bus = text->substr(0, slash);
             handle.name = text->substr(slash + 1);
             if (handle.bus.empty()) {
-                problem(where, "invalid management device " + quoted(*text) +
+                problem(where, "invalid management device " + vdpa::quoted(*text) +
                                    ": the bus name before '/' is empty");
                 return std::nullopt;
             }
@@ -202,7 +202,7 @@ private:
         auto path = string(value, where);
         if (path && (path->empty() || path->front() != '/' ||
                      path->find('\0') != std::string::npos)) {
-            problem(where, "invalid file " + quoted(*path) + ": expected an absolute path");
+            problem(where, "invalid file " + vdpa::quoted(*path) + ": expected an absolute path");
             return std::nullopt;
         }
         return path;
@@ -219,7 +219,7 @@ private:
                          return c <= ' ' || c == '/' || c == ':' || c >= 0x7f;
                      });
         if (!valid) {
-            problem(where, "invalid tap " + quoted(*name) +
+            problem(where, "invalid tap " + vdpa::quoted(*name) +
                                ": expected a network interface name of 1 to 15 printable "
                                "characters without '/', ':' or spaces");
             return std::nullopt;
@@ -267,7 +267,7 @@ private:
                 if (auto name = string(value, where)) {
                     device.driver = parse_bus_driver(*name);
                     if (!device.driver)
-                        problem(where, "invalid driver " + quoted(*name) +
+                        problem(where, "invalid driver " + vdpa::quoted(*name) +
                                            ": expected virtio_vdpa, vhost_vdpa or none");
                 }
             } else if (key == "file") {
@@ -331,7 +331,7 @@ private:
             if (!device.name.empty()) {
                 auto [first, inserted] = names.emplace(device.name, i);
                 if (!inserted)
-                    problem(at + ".name", "the name " + quoted(device.name) +
+                    problem(at + ".name", "the name " + vdpa::quoted(device.name) +
                                               " is given twice: devices[" +
                                               std::to_string(first->second) + "] has it too");
             }
@@ -340,14 +340,14 @@ private:
                     std::filesystem::path(*device.backend.file).lexically_normal().string();
                 auto [first, inserted] = files.emplace(path, i);
                 if (!inserted)
-                    problem(at + ".file", "the backing file " + quoted(*device.backend.file) +
+                    problem(at + ".file", "the backing file " + vdpa::quoted(*device.backend.file) +
                                               " is used twice: devices[" +
                                               std::to_string(first->second) + "] has it too");
             }
             if (device.backend.tap) {
                 auto [first, inserted] = taps.emplace(*device.backend.tap, i);
                 if (!inserted)
-                    problem(at + ".tap", "the TAP interface " + quoted(*device.backend.tap) +
+                    problem(at + ".tap", "the TAP interface " + vdpa::quoted(*device.backend.tap) +
                                              " is used twice: devices[" +
                                              std::to_string(first->second) + "] has it too");
             }
@@ -427,7 +427,7 @@ SpecReading read_state_spec(std::string_view text)
                     if (!object.keys.insert(object.key).second && !duplicate)
                         duplicate = SpecProblem{
                             object.path.empty() ? object.key : object.path + "." + object.key,
-                            "the key " + quoted(object.key) + " is given twice in one object"};
+                            "the key " + vdpa::quoted(object.key) + " is given twice in one object"};
                 }
                 break;
             case Json::parse_event_t::value:
