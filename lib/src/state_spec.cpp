@@ -19,7 +19,8 @@
 namespace vdpa {
 namespace {
 
-using Json = nlohmann::json;
+// Ordered, so that problems are reported in the order of the file.
+using Json = nlohmann::ordered_json;
 
 constexpr std::string_view vduse_mgmtdev = "vduse";
 // A network interface name: IFNAMSIZ less the NUL.
