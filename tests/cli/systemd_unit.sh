@@ -9,7 +9,7 @@
 #
 #   systemd_unit.sh UNIT VDPA MAN_PAGE
 set -u
-UNIT=$1 VDPA=$2 MAN_PAGE=$3
+UNIT=$1 VDPA=$(readlink -f "$2") MAN_PAGE=$3
 command -v systemd-analyze >/dev/null || { echo "no systemd-analyze: skipped"; exit 77; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
