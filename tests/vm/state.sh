@@ -16,9 +16,20 @@ WORK=$(mktemp -d)
 expect_eq() {  # DESCRIPTION EXPECTED ACTUAL
   if [ "$2" == "$3" ]; then tap_ok "$1"; else tap_not_ok "$1"; echo "expected [$2], got [$3]" | tap_diag; fi
 }
-# expect_run DESCRIPTION STATUS PATTERN COMMAND...: status and combined output.
+# A pattern in which only * is special: JSON and locations have [ ].
+literal_except_star() {
+  local text=$1 out= c i
+  for ((i = 0; i < ${#text}; i++)); do
+    c=${text:i:1}
+    case "$c" in '['|']'|'?'|'\\') out+="\\$c" ;; *) out+=$c ;; esac
+  done
+  printf '%s' "$out"
+}
+# expect_run DESCRIPTION STATUS PATTERN COMMAND...: status and combined
+# output; in PATTERN only * is special.
 expect_run() {
-  local description=$1 want=$2 pattern=$3 output status; shift 3
+  local description=$1 want=$2 pattern output status
+  pattern=$(literal_except_star "$3"); shift 3
   output=$("$@" 2>&1); status=$?
   if [ "$status" = "$want" ] && [[ "$output" == $pattern ]]; then tap_ok "$description"
   else tap_not_ok "$description"; printf 'status %s:\n%s\n' "$status" "$output" | tap_diag; fi
@@ -168,7 +179,8 @@ kill $holder; wait $holder 2>/dev/null
 # Every bad file: where the problem is, exit 1, nothing changed ------------
 # Each file also names a device the apply would create, had it started.
 bad_case() {  # DESCRIPTION LOCATION-PATTERN JSON
-  local description=$1 pattern=$2 before after output status
+  local description=$1 pattern before after output status
+  pattern=$(literal_except_star "$2")
   printf '%s\n' "$3" >"$WORK/bad.json"
   before=$(kernel_state)
   output=$("$VDPA" state apply "$WORK/bad.json" 2>&1); status=$?

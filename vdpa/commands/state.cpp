@@ -99,6 +99,9 @@ int state_apply(Session& session, const Arguments& arguments)
     }
     if (application.ok())
         return 0;
+    // The JSON document says what failed; the text gets a last word.
+    if (session.render_options().json)
+        return 1;
     session.out().flush();
     if (application.plan.refused()) {
         bool in_use = false;
