@@ -34,7 +34,7 @@ int mgmtdev_show(Session& session, const Arguments& arguments)
             if (!counts)
                 return renderer.mgmtdev(mgmtdev, nullptr);
             MgmtDevExtras extras;
-            if (auto found = session.bus().mgmtdev_details(mgmtdev.handle))
+            if (auto found = session.host()->bus().mgmtdev_details(mgmtdev.handle))
                 extras.sysfs = *found;
             extras.devices = counts->of(mgmtdev.handle);
             renderer.mgmtdev(mgmtdev, &extras);
