@@ -35,6 +35,17 @@ std::optional<std::string> only_entry(const std::string& directory)
     return names.front();
 }
 
+// What sysfs says a virtio device is: its virtio device id ("0x0001").
+std::optional<DeviceClass> virtio_device_class(const std::string& virtio_dir)
+{
+    auto text = sysfs::read(virtio_dir + "/device");
+    unsigned id = 0;
+    char extra;
+    if (!text || std::sscanf(text->c_str(), "%x%c", &id, &extra) != 1)
+        return std::nullopt;
+    return static_cast<DeviceClass>(id);
+}
+
 } // namespace
 
 std::string_view bus_driver_name(BusDriver driver)
@@ -146,7 +157,7 @@ Result<DeviceDetails> DeviceBus::look(std::string_view device,
         override && !override->empty() && *override != "(null)")
         details.driver_override = *override;
     find_vhost_node(*real, details);
-    if (details.driver == "virtio_vdpa") {
+    if (details.driver == bus_driver_name(BusDriver::virtio_vdpa)) {
         virtio::Lookup lookup = virtio::find(impl_->paths.sysfs, *real);
         details.virtio_device = lookup.name;
         if (!details.virtio_device)
@@ -196,7 +207,8 @@ Result<DeviceDetails> DeviceBus::checked_details(std::string_view device, BusDri
     if (auto loaded = require_driver(driver); !loaded)
         return std::move(loaded).error();
     // Unbinding from vhost_vdpa waits until every holder closes the node.
-    if (details->driver == "vhost_vdpa" && driver != BusDriver::vhost_vdpa && !options.force)
+    if (details->driver == bus_driver_name(BusDriver::vhost_vdpa) && driver != BusDriver::vhost_vdpa &&
+        !options.force)
         if (auto free = check_not_in_use(device); !free)
             return std::move(free).error();
     return details;
@@ -244,8 +256,8 @@ Result<DeviceDetails> DeviceBus::wait(std::string_view device, BusDriver driver,
                 std::string virtio =
                     impl_->paths.sysfs + "/bus/virtio/devices/" + *details->virtio_device;
                 // The virtio device id says whether a netdev or a disk is due.
-                auto id = sysfs::read(virtio + "/device").value_or("");
-                bool net = id == "0x0001", block = id == "0x0002";
+                auto id = virtio_device_class(virtio);
+                bool net = id == DeviceClass::net, block = id == DeviceClass::block;
                 if ((!net || details->netdev) && (!block || details->disk))
                     return details;
                 waiting_for = net ? "its network interface" : "its disk";
@@ -319,7 +331,7 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
     if (auto probed = sysfs::write(vdpa + "/drivers_probe", name); !probed)
         return restore(std::move(probed).error());
     if (sysfs::link_name(dir + "/driver") != target)
-        return restore(bus_errors::system(ENODEV, "the " + target +
+        return restore(Error::system(ENODEV, "the " + target +
                                                       " driver did not bind device " + quoted(name)));
 
     // From here on the device is bound; errors say it stays so.

@@ -101,7 +101,7 @@ Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
     if (!sysfs::link_target(dir))
         return bus_errors::no_such_device(device);
     std::vector<Holder> holders;
-    if (sysfs::link_name(dir + "/driver") != "vhost_vdpa")
+    if (sysfs::link_name(dir + "/driver") != bus_driver_name(BusDriver::vhost_vdpa))
         return holders;
     auto details = vhost_details(device);
     if (!details)
@@ -117,7 +117,7 @@ Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
 
     auto pids = sysfs::read_directory(paths().proc);
     if (!pids)
-        return bus_errors::system(pids.error().errnum, "cannot tell whether a process holds " +
+        return Error::system(pids.error().errnum, "cannot tell whether a process holds " +
                                                            node_path + " open: cannot list " +
                                                            paths().proc);
     for (const std::string& pid : *pids) {
@@ -130,7 +130,7 @@ Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
         auto command = [&] { return sysfs::read(process + "/comm").value_or("?"); };
         // Not being allowed to look is not the same as nobody holding it.
         if (!held)
-            return bus_errors::system(held.error().errnum,
+            return Error::system(held.error().errnum,
                                       "cannot tell whether a process holds " + node_path +
                                           " open: the open files of pid " + pid + " (" +
                                           printable(command()) + ") are not readable");

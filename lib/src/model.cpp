@@ -11,6 +11,10 @@
 
 namespace vdpa {
 
+// One spelling of the virtio ids in the API, the kernel's numbers.
+static_assert(static_cast<std::uint32_t>(DeviceClass::net) == uapi::virtio::id_net);
+static_assert(static_cast<std::uint32_t>(DeviceClass::block) == uapi::virtio::id_block);
+
 Error Error::make(ErrorKind kind, int errnum, std::string message)
 {
     Error error;

@@ -134,7 +134,7 @@ std::vector<BusEvent> BusEventDecoder::decode(const Uevent& uevent)
             // vhost-vdpa character devices have neither bus nor class, so
             // the kernel sends no uevent for them: they exist once
             // vhost_vdpa is bound, and sysfs names them.
-            if (driver == "vhost_vdpa")
+            if (driver == bus_driver_name(BusDriver::vhost_vdpa))
                 if (auto details = DeviceBus(impl_->paths).details(device);
                     details && details->vhost_path) {
                     impl_->chardevs[device] = *details->vhost_path;

@@ -28,21 +28,29 @@ int fail_in_use(Session& session, const Error& error)
 
 int dev_show(Session& session, const Arguments& arguments)
 {
+    if (session.render_options().details) {
+        // -d: what the bus adds, or nothing it could not tell.
+        FetchOne<DetailedDevice> one;
+        if (arguments.device)
+            one = [&](Host& host) { return host.get_detailed_device(*arguments.device); };
+        return show_section<DetailedDevice>(
+            session, "dev", one,
+            [](Host& host, const RecordSink<DetailedDevice>& sink) {
+                return host.for_each_detailed_device(sink);
+            },
+            [](Renderer& renderer, const DetailedDevice& detailed) {
+                renderer.device(detailed.device, detailed.bus ? &*detailed.bus : nullptr);
+            });
+    }
     FetchOne<Device> one;
     if (arguments.device)
-        one = [&](Client& client) { return client.get_device(*arguments.device); };
-    bool details = session.render_options().details;
+        one = [&](Host& host) { return host.client().get_device(*arguments.device); };
     return show_section<Device>(
         session, "dev", one,
-        [](Client& client, const RecordSink<Device>& sink) { return client.for_each_device(sink); },
-        [&](Renderer& renderer, const Device& device) {
-            if (!details)
-                return renderer.device(device, nullptr);
-            // A device deleted since the dump, or sysfs unreadable: what
-            // netlink said, and nothing the bus could not tell.
-            auto found = session.host()->bus().details(device.name);
-            renderer.device(device, found ? &*found : nullptr);
-        });
+        [](Host& host, const RecordSink<Device>& sink) {
+            return host.client().for_each_device(sink);
+        },
+        [](Renderer& renderer, const Device& device) { renderer.device(device, nullptr); });
 }
 
 int dev_add(Session& session, const Arguments& arguments)
@@ -106,11 +114,11 @@ int dev_config_show(Session& session, const Arguments& arguments)
 {
     FetchOne<DeviceConfig> one;
     if (arguments.device)
-        one = [&](Client& client) { return client.get_device_config(*arguments.device); };
+        one = [&](Host& host) { return host.client().get_device_config(*arguments.device); };
     return show_section<DeviceConfig>(
         session, "config", one,
-        [](Client& client, const RecordSink<DeviceConfig>& sink) {
-            return client.for_each_device_config(sink);
+        [](Host& host, const RecordSink<DeviceConfig>& sink) {
+            return host.client().for_each_device_config(sink);
         },
         [](Renderer& renderer, const DeviceConfig& config) { renderer.config(config); });
 }
@@ -119,7 +127,9 @@ int dev_vstats_show(Session& session, const Arguments& arguments)
 {
     return show_section<QueueStats>(
         session, "vstats",
-        [&](Client& client) { return client.get_queue_stats(*arguments.device, *arguments.qidx); },
+        [&](Host& host) {
+            return host.client().get_queue_stats(*arguments.device, *arguments.qidx);
+        },
         nullptr, [](Renderer& renderer, const QueueStats& stats) { renderer.queue_stats(stats); });
 }
 

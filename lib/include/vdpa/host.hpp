@@ -16,6 +16,7 @@
 // failed. None prints, exits or reads the environment.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,6 +97,22 @@ struct VDPA_EXPORT DeviceChangeOutcome {
     bool ok() const { return result.ok(); }
 };
 
+// A device as `vdpa dev show -d` shows it: what netlink says, and what
+// sysfs adds; bus is unset when sysfs could not tell (the device was
+// deleted since the dump, sysfs is unreadable).
+struct VDPA_EXPORT DetailedDevice {
+    Device device;
+    std::optional<DeviceDetails> bus;
+};
+
+// A management device with its parent's driver (unset when sysfs could
+// not tell) and the number of devices it created.
+struct VDPA_EXPORT DetailedMgmtDev {
+    MgmtDev mgmtdev;
+    std::optional<MgmtDevDetails> bus;
+    std::size_t devices = 0;
+};
+
 class VDPA_EXPORT Host {
 public:
     // Opens the netlink channel and resolves the vdpa family once.
@@ -116,6 +133,17 @@ public:
     // its own bind() calls saw appear.
     DeviceBus& bus();
     const DeviceBus& bus() const;
+
+    // Records with what sysfs adds to netlink's, streamed as the kernel
+    // sends them; the errors of the Client calls they make.
+    Result<void> for_each_detailed_device(const RecordSink<DetailedDevice>& sink);
+    Result<DetailedDevice> get_detailed_device(std::string_view name);
+    // `counts` from Client::count_devices(), taken first so that the
+    // management devices still stream.
+    Result<void> for_each_detailed_mgmtdev(const DeviceCounts& counts,
+                                           const RecordSink<DetailedMgmtDev>& sink);
+    Result<DetailedMgmtDev> get_detailed_mgmtdev(const MgmtDevHandle& handle,
+                                                 const DeviceCounts& counts);
 
     // Creates a device and, with a driver, binds it and returns once it is
     // ready (DeviceBus::bind()). A driver that is not loaded is found
