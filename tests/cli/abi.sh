@@ -17,8 +17,9 @@ shift 2
 # defines one per node, they are not functions or data.
 symbols=$(nm -D --defined-only --with-symbol-versions -C "$LIBRARY" 2>&1)
 listed=$(printf '%s\n' "$symbols" | grep -c .)
-nodes=$(printf '%s\n' "$symbols" | awk '$2 == "A" && $3 ~ /^LIBVDPA_[0-9.]+$/')
-others=$(printf '%s\n' "$symbols" | awk '!($2 == "A" && $3 ~ /^LIBVDPA_[0-9.]+$/)' |
+node_symbol='^LIBVDPA_[0-9.]+(@@LIBVDPA_[0-9.]+)?$'
+nodes=$(printf '%s\n' "$symbols" | awk -v node="$node_symbol" '$2 == "A" && $3 ~ node')
+others=$(printf '%s\n' "$symbols" | awk -v node="$node_symbol" '!($2 == "A" && $3 ~ node)' |
   cut -d' ' -f3-)
 unversioned=$(printf '%s\n' "$others" | grep -v '@@\?LIBVDPA_[0-9.]*$')
 foreign=$(printf '%s\n' "$others" | grep -v '^vdpa::')
