@@ -8,8 +8,9 @@
 Counts Meson tests; a TAP test counts once however many cases it has.
 Before the totals, one line per kernel the vm suites ran on (suite vm, on
 the simulators' kernel, and vm-NAME, on the stock kernel NAME):
-"SUITE (Linux RELEASE): N passed, N failed[, N skipped]", the release read
-from a "# kernel: RELEASE" line one of its tests printed.
+"SUITE (Linux RELEASE): N passed, N failed[, N skipped] in N s", the
+release read from a "# kernel: RELEASE" line one of its tests printed, the
+time the sum of its tests' (booting the VM is part of the first test's).
 Exits 0 only if every test passed and each of these holds, so that a run
 that proved nothing cannot look green:
 
@@ -132,7 +133,7 @@ def main(args):
         usage()
 
     passed = failed = skipped = 0
-    # Per kernel suite: [passed, failed, skipped, release].
+    # Per kernel suite: [passed, failed, skipped, release, seconds].
     kernels = {}
     for path, required_suites in logs:
         seen = {}
@@ -147,7 +148,8 @@ def main(args):
             # "project:suite / name"
             suite = test["name"].split(":", 1)[-1].split(" / ", 1)[0]
             seen[suite] = seen.get(suite, 0) + 1
-            kernel = kernels.setdefault(suite, [0, 0, 0, None]) if is_kernel_suite(suite) else [0, 0, 0, None]
+            kernel = kernels.setdefault(suite, [0, 0, 0, None, 0.0]) if is_kernel_suite(suite) else [0, 0, 0, None, 0.0]
+            kernel[4] += float(test.get("duration") or 0)
             release = KERNEL.search(test.get("stdout") or "")
             if release and kernel[3] is None:
                 kernel[3] = release.group(1)
@@ -175,9 +177,9 @@ def main(args):
             failed += 1
 
     for suite in sorted(kernels):
-        n_passed, n_failed, n_skipped, release = kernels[suite]
-        print("%s (Linux %s): %s" % (suite, release or "unknown: no test printed it",
-                                     counts_line(n_passed, n_failed, n_skipped)))
+        n_passed, n_failed, n_skipped, release, seconds = kernels[suite]
+        print("%s (Linux %s): %s in %d s" % (suite, release or "unknown: no test printed it",
+                                             counts_line(n_passed, n_failed, n_skipped), seconds))
     print(counts_line(passed, failed, skipped))
     return 0 if passed > 0 and failed == 0 else 1
 

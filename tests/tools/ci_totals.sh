@@ -142,9 +142,9 @@ vm-newest / newest-boot|OK|# kernel: 7.3.4+deb13-amd64\nok 1 - a\n1..1\n
 vm-6.1 / 6.1-boot|SKIP|1..0 # SKIP no mirror\n
 EOF
 expect 1 "3 passed, 1 failed, 1 skipped" "kernel suites counted apart" --may-skip vm-6.1 "$WORK/kernels.json"
-check "the simulators' kernel, by its release" grep -qx 'vm (Linux 6.12.95+deb12-amd64): 1 passed, 1 failed' "$WORK/out"
-check "the newest, by its release" grep -qx 'vm-newest (Linux 7.3.4+deb13-amd64): 1 passed, 0 failed' "$WORK/out"
+check "the simulators' kernel, by its release" grep -qx 'vm (Linux 6.12.95+deb12-amd64): 1 passed, 1 failed in 0 s' "$WORK/out"
+check "the newest, by its release" grep -qx 'vm-newest (Linux 7.3.4+deb13-amd64): 1 passed, 0 failed in 0 s' "$WORK/out"
 check "a kernel none of whose tests ran says so" \
-  grep -qx 'vm-6.1 (Linux unknown: no test printed it): 0 passed, 0 failed, 1 skipped' "$WORK/out"
+  grep -qx 'vm-6.1 (Linux unknown: no test printed it): 0 passed, 0 failed, 1 skipped in 0 s' "$WORK/out"
 check "and no line for the unit suite" bash -c '! grep -q "^unit " "$0"' "$WORK/out"
 tap_done
