@@ -182,10 +182,14 @@ done
 dpkg-deb -x "$APT"/debs/iproute2_*.deb "$W/iproute2"
 mkdir -p "$OUT/iproute2/sbin" && cp "$W/iproute2/usr/sbin/vdpa" "$OUT/iproute2/sbin/vdpa" 2>/dev/null ||
   cp "$W/iproute2/sbin/vdpa" "$OUT/iproute2/sbin/vdpa"
-# Merged /usr (trixie): the modules are under usr/lib/modules.
+# Merged /usr (trixie): the modules are under usr/lib/modules, and what
+# another package put under lib/ belongs there too.
+if [ -d "$ROOT/usr/lib/modules" ] && [ -d "$ROOT/lib" ] && [ ! -L "$ROOT/lib" ]; then
+  cp -al "$ROOT/lib/." "$ROOT/usr/lib/" && rm -rf "$ROOT/lib"
+fi
 [ -e "$ROOT/lib" ] || ln -s usr/lib "$ROOT/lib"
 [ -d "$ROOT/lib/modules/$kernel/kernel" ] || fail "no modules directory for $kernel in ${packages[*]}"
-vmlinuz=$(find "$ROOT/boot" "$ROOT/lib/modules/$kernel" -maxdepth 1 -name 'vmlinuz*' 2>/dev/null | head -n 1)
+vmlinuz=$(find "$ROOT/boot" "$ROOT/lib/modules/$kernel/" -maxdepth 1 -name 'vmlinuz*' 2>/dev/null | head -n 1 || true)
 [ -n "$vmlinuz" ] || fail "no vmlinuz for $kernel in ${packages[*]}"
 cp "$vmlinuz" "$OUT/vmlinuz"
 # Debian ships no modules.dep (the package's postinst makes it).
