@@ -45,6 +45,10 @@ refused dev config show
 refused dev config show n0
 refused dev vstats show n0 qidx 0
 refused -b "$WORK/batch"
+# The monitor reads uevents, not the vdpa family: it waits for a bus that
+# may come (a module loaded later). What it does here is logged.
+output=$(timeout -s TERM 3 "$VDPA" monitor 2>&1); status=$?
+printf 'monitor for 3 s: status %s, output: %s' $status "$output" | tap_diag
 check "no vdpa bus afterwards" test ! -e /sys/bus/vdpa
 check "help works" "$VDPA" help
 output=$("$VDPA" dev add name x mgmtdev vduse mtu abc 2>&1); status=$?
