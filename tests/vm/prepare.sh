@@ -193,9 +193,12 @@ vmlinuz=$(find "$ROOT/boot" "$ROOT/lib/modules/$kernel/" -maxdepth 1 -name 'vmli
 [ -n "$vmlinuz" ] || fail "no vmlinuz for $kernel in ${packages[*]}"
 cp "$vmlinuz" "$OUT/vmlinuz"
 # Debian ships no modules.dep (the package's postinst makes it).
-depmod -b "$ROOT" "$kernel"
+depmod -b "$ROOT" "$kernel" 2>&1 | grep -v "^depmod: WARNING: could not open modules\.\(order\|builtin\)" >&2 || true
 mkdir -p "$OUT/kmeta"
-cp "$ROOT/lib/modules/$kernel"/modules.{dep,builtin} "$OUT/kmeta/"
+# What exists for this kernel, as a module or built in (trixie's split
+# packages ship no modules.builtin: then only modules.dep tells).
+cp "$ROOT/lib/modules/$kernel/modules.dep" "$OUT/kmeta/"
+[ ! -f "$ROOT/lib/modules/$kernel/modules.builtin" ] || cp "$ROOT/lib/modules/$kernel/modules.builtin" "$OUT/kmeta/"
 log "unpacked"
 
 if [ "$NAME" = sim ]; then
