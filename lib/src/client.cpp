@@ -8,6 +8,7 @@
 
 #include "client_impl.hpp"
 #include "decode.hpp"
+#include "kernel_modules.hpp"
 #include "names.hpp"
 #include "netlink/genl_family.hpp"
 #include "sysfs.hpp"
@@ -26,6 +27,14 @@ Error family_absent(const std::string& sysfs_root)
                            "the vdpa bus exists but its generic netlink family is not visible: "
                            "the kernel offers it only in the initial network namespace, and "
                            "this process runs in another one");
+    // A kernel built without CONFIG_VDPA has no module to load: say so
+    // rather than suggest modprobe.
+    std::string release = running_kernel_release();
+    if (kernel_module_presence("/lib/modules", release, "vdpa") == ModulePresence::absent)
+        return Error::make(ErrorKind::family_missing, ENOENT,
+                           "the kernel has no vDPA support: Linux " + release +
+                               " has no vdpa module, built in or loadable (it was built without "
+                               "CONFIG_VDPA): use a kernel built with CONFIG_VDPA");
     return Error::make(ErrorKind::family_missing, ENOENT,
                        "the kernel has no \"vdpa\" generic netlink family: load the vdpa module "
                        "(modprobe vdpa) or use a kernel built with CONFIG_VDPA");
