@@ -192,8 +192,8 @@ void BlkQueue::run(int kick_fd, int stop_fd, const std::function<void()> &interr
             interrupt();
         if (stopping && in_flight_ == 0)
             break;
-        if (io_uring_submit_and_wait(&ring_, 1) < 0 && errno != EINTR)
-            continue;
+        // Interrupted or refused for the moment: look at the ring anyway.
+        io_uring_submit_and_wait(&ring_, 1);
         bool kicked = false;
         unsigned head_index;
         unsigned seen = 0;

@@ -140,7 +140,7 @@ DeviceError BlkServer::start_queues(bool recovering)
             return DeviceError{EIO, problem};
         InflightQueueLog &log = inflight_.queue(i);
         if (!recovering || info.num > log.size) {
-            std::memset(log.inflight, 0, log.size);
+            std::memset(log.inflight(), 0, log.size);
             recovering = false;
         }
         VirtqueueAddresses addresses{info.num, info.desc_addr, info.driver_addr, info.device_addr};
@@ -183,7 +183,7 @@ bool BlkServer::set_status(std::uint8_t status)
 {
     const bool was_running = (status_ & virtio::status_driver_ok) != 0;
     if ((status & virtio::status_driver_ok) && !was_running) {
-        if (auto e = start_queues(false)) {
+        if (start_queues(false)) {
             stop_queues();
             return false;
         }

@@ -26,7 +26,8 @@ struct InflightQueueLog {
     std::uint16_t last_head; // head being published when used_idx was stored
     std::uint16_t size;
     std::uint16_t reserved;
-    std::uint8_t inflight[]; // one flag per descriptor head
+    // Followed by one flag per descriptor head.
+    std::uint8_t *inflight() { return reinterpret_cast<std::uint8_t *>(this + 1); }
 };
 
 struct InflightFileHeader {

@@ -96,7 +96,7 @@ PopResult Virtqueue::pop(Chain &out)
     if (!walk(head, out))
         return PopResult::broken;
     if (log_ != nullptr)
-        __atomic_store_n(&log_->inflight[head], 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&log_->inflight()[head], 1, __ATOMIC_RELEASE);
     ++last_avail_;
     return PopResult::chain;
 }
@@ -166,7 +166,7 @@ void Virtqueue::push(std::uint16_t head, std::uint32_t written)
     if (log_ != nullptr) {
         // Flag first, then the index: a crash between the two leaves the
         // index behind, and recover() clears last_head, already clear.
-        __atomic_store_n(&log_->inflight[head], 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&log_->inflight()[head], 0, __ATOMIC_RELEASE);
         __atomic_store_n(&log_->used_idx, used_idx_, __ATOMIC_RELEASE);
     }
 }
@@ -211,11 +211,11 @@ std::vector<std::uint16_t> Virtqueue::recover(std::uint16_t &resume_avail)
         // Killed between publishing used->idx and recording it: the chain
         // being published is done.
         if (log_->last_head < size_)
-            log_->inflight[log_->last_head] = 0;
+            log_->inflight()[log_->last_head] = 0;
         log_->used_idx = used_idx_;
     }
     for (std::uint32_t head = 0; head < size_; ++head)
-        if (log_->inflight[head])
+        if (log_->inflight()[head])
             heads.push_back(static_cast<std::uint16_t>(head));
     resume_avail = static_cast<std::uint16_t>(used_idx_ + heads.size());
     last_avail_ = resume_avail;

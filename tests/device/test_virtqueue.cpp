@@ -356,8 +356,8 @@ TEST(Virtqueue, InflightLogClosesThePublishWindow)
     std::vector<std::byte> log_memory(inflight_queue_log_bytes(8));
     auto *log = reinterpret_cast<InflightQueueLog *>(log_memory.data());
     log->size = 8;
-    log->inflight[3] = 1;
-    log->inflight[5] = 1;
+    log->inflight()[3] = 1;
+    log->inflight()[5] = 1;
     log->last_head = 3;
     log->used_idx = 6;
     driver.at<std::uint16_t>(driver.addresses().used + 2) = 7; // published
