@@ -5,6 +5,7 @@
 #include <kernel-uapi/virtio_device.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/eventfd.h>
@@ -183,7 +184,10 @@ bool BlkServer::set_status(std::uint8_t status)
 {
     const bool was_running = (status_ & virtio::status_driver_ok) != 0;
     if ((status & virtio::status_driver_ok) && !was_running) {
-        if (start_queues(false)) {
+        if (auto e = start_queues(false); e) {
+            // The process's own log: the driver only sees the status fail.
+            std::fprintf(stderr, "vdpa-blk-server: %s: %s\n", options_.name.c_str(),
+                         e.message.c_str());
             stop_queues();
             return false;
         }

@@ -3,8 +3,12 @@
 // virtio-blk requests through BlkQueue and its io_uring against a
 // temporary file: every request type, the checks on driver-supplied
 // sectors and lengths, and read-only.
+#include "blk/blk_config.hpp"
 #include "blk/blk_queue.hpp"
+
 #include "fake_driver.hpp"
+
+#include <kernel-uapi/virtio.hpp>
 
 #include <gtest/gtest.h>
 
