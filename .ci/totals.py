@@ -6,6 +6,11 @@
               [[--suites ...] TESTLOG.json]...
 
 Counts Meson tests; a TAP test counts once however many cases it has.
+Before the totals, one line per kernel the vm suites ran on (suite vm, on
+the simulators' kernel, and vm-NAME, on the stock kernel NAME):
+"SUITE (Linux RELEASE): N passed, N failed[, N skipped] in N s", the
+release read from a "# kernel: RELEASE" line one of its tests printed, the
+time the sum of its tests' (booting the VM is part of the first test's).
 Exits 0 only if every test passed and each of these holds, so that a run
 that proved nothing cannot look green:
 
@@ -34,6 +39,18 @@ TAP_TEST = re.compile(r"((?:not )?ok)\s*(?:([0-9]+)\s*)?([^#]*)" + DIRECTIVE)
 TAP_PLAN = re.compile(r"1\.\.([0-9]+)" + DIRECTIVE)
 GTEST_RUNNING = re.compile(r"^\[==========\] Running (\d+) tests?\b", re.MULTILINE)
 GTEST_SKIPPED = re.compile(r"^\[  SKIPPED \] (\d+) tests?\b", re.MULTILINE)
+KERNEL = re.compile(r"^# kernel: (\S+)$", re.MULTILINE)
+
+
+def is_kernel_suite(suite):
+    return suite == "vm" or suite.startswith("vm-")
+
+
+def counts_line(passed, failed, skipped):
+    line = "%d passed, %d failed" % (passed, failed)
+    if skipped:
+        line += ", %d skipped" % skipped
+    return line
 
 
 def usage():
@@ -116,6 +133,8 @@ def main(args):
         usage()
 
     passed = failed = skipped = 0
+    # Per kernel suite: [passed, failed, skipped, release, seconds].
+    kernels = {}
     for path, required_suites in logs:
         seen = {}
         try:
@@ -129,18 +148,27 @@ def main(args):
             # "project:suite / name"
             suite = test["name"].split(":", 1)[-1].split(" / ", 1)[0]
             seen[suite] = seen.get(suite, 0) + 1
+            kernel = kernels.setdefault(suite, [0, 0, 0, None, 0.0]) if is_kernel_suite(suite) else [0, 0, 0, None, 0.0]
+            kernel[4] += float(test.get("duration") or 0)
+            release = KERNEL.search(test.get("stdout") or "")
+            if release and kernel[3] is None:
+                kernel[3] = release.group(1)
             if test["result"] not in ("OK", "EXPECTEDFAIL", "SKIP"):
                 print("%s: %s" % (test["name"], test["result"]))
                 failed += 1
+                kernel[1] += 1
                 continue
             problems, was_skipped = problems_of(test, suite, no_skip, may_skip)
             if problems:
                 print("%s: %s" % (test["name"], "; ".join(problems)))
                 failed += 1
+                kernel[1] += 1
             elif was_skipped:
                 skipped += 1
+                kernel[2] += 1
             else:
                 passed += 1
+                kernel[0] += 1
         if not tests:
             print("%s: no test ran" % path)
             failed += 1
@@ -148,10 +176,11 @@ def main(args):
             print("%s: the %s suite has no test" % (path, suite))
             failed += 1
 
-    line = "%d passed, %d failed" % (passed, failed)
-    if skipped:
-        line += ", %d skipped" % skipped
-    print(line)
+    for suite in sorted(kernels):
+        n_passed, n_failed, n_skipped, release, seconds = kernels[suite]
+        print("%s (Linux %s): %s in %d s" % (suite, release or "unknown: no test printed it",
+                                             counts_line(n_passed, n_failed, n_skipped), seconds))
+    print(counts_line(passed, failed, skipped))
     return 0 if passed > 0 and failed == 0 else 1
 
 

@@ -34,5 +34,5 @@ mkdir -p "$(dirname "$RESULTS")"
 # 1000 simulated net devices need about 1 GiB; leave the rest some room.
 VM_MEM=${VM_MEM:-2048} VM_JOB_TIMEOUT=3600 VDPA_VM_SESSION=$SESSION \
   tests/vm/vmctl run -- python3 bench/bench.py "$PWD/$BUILD/vdpa/vdpa" \
-  "$(readlink -f "$CACHE/current")/iproute2/sbin/vdpa" "$PWD/$BUILD/bench" "$@" | tee "$RESULTS"
+  "$(readlink -f "$CACHE/kernel-sim")/iproute2/sbin/vdpa" "$PWD/$BUILD/bench" "$@" | tee "$RESULTS"
 VDPA_VM_SESSION=$SESSION tests/vm/vmctl stop

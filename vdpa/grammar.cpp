@@ -189,8 +189,9 @@ constexpr CommandSpec dev_del_command{"dev del", Positional::device, no_keywords
 constexpr CommandSpec dev_set_command{"dev set", Positional::none, set_keywords, dev_set};
 constexpr CommandSpec dev_config_show_command{"dev config show", Positional::optional_device,
                                               no_keywords, dev_config_show};
-constexpr CommandSpec dev_vstats_show_command{"dev vstats show", Positional::device,
-                                              vstats_keywords, dev_vstats_show};
+constexpr CommandSpec dev_vstats_show_command{
+    "dev vstats show", Positional::device, vstats_keywords, dev_vstats_show,
+    "Usage: vdpa dev vstats show DEV [qidx QUEUE_INDEX]"};
 
 constexpr CommandSpec monitor_command{"monitor", Positional::none, no_keywords, monitor};
 

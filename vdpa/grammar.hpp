@@ -107,6 +107,9 @@ struct CommandSpec {
     Positional positional;
     std::span<const KeywordUse> keywords;
     Handler handler;
+    // iproute2's usage line when the required DEV is missing, where it has
+    // one; otherwise "String parameter expected".
+    std::string_view usage_without_device = {};
 };
 
 // A node of the command tree: a group of subcommands or a command.

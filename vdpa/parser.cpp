@@ -79,7 +79,9 @@ Invocation parse_command(const Node& node, const std::string& path,
         break;
     case Positional::device:
         if (words.empty())
-            return usage_error("String parameter expected");
+            return usage_error(command.usage_without_device.empty()
+                                   ? "String parameter expected"
+                                   : std::string(command.usage_without_device));
         [[fallthrough]];
     case Positional::optional_device:
         if (i < words.size()) {

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace vdpa::cli {
 namespace {
@@ -16,7 +17,44 @@ void print_sentence(Output& err, std::string_view label, std::string_view messag
     err.put('\n');
 }
 
+// What vdpa says a kernel lacks: the command or keyword that needs it.
+std::string missing_capability(Capability missing)
+{
+    std::string since = std::string("Linux ") + minimum_linux(missing) + " or later";
+    auto provision = [&](const char* what, const char* keyword) {
+        return std::string("this kernel cannot give a new device ") + what + " (" + keyword +
+               " needs " + since + "); nothing was created";
+    };
+    switch (missing) {
+    case Capability::change_attributes:
+        return "this kernel cannot change device attributes (vdpa dev set needs " + since + ")";
+    case Capability::device_config:
+        return "this kernel cannot show device configuration (vdpa dev config needs " + since +
+               ")";
+    case Capability::queue_stats:
+        return "this kernel cannot show queue statistics (vdpa dev vstats needs " + since + ")";
+    case Capability::provision_mac:
+        return provision("a MAC address", "mac");
+    case Capability::provision_mtu:
+        return provision("an MTU", "mtu");
+    case Capability::provision_max_vqp:
+        return provision("the number of queue pairs", "max_vqp");
+    case Capability::provision_features:
+        return provision("device features", "device_features");
+    case Capability::none:
+        break;
+    }
+    return {};
+}
+
 } // namespace
+
+std::string cli_message(const Error& error)
+{
+    if (error.kind == ErrorKind::unsupported && error.missing != Capability::none)
+        return missing_capability(error.missing);
+    return error.message;
+}
 
 void print_error(Output& err, const Error& error)
 {
@@ -38,7 +76,7 @@ void print_error(Output& err, const Error& error)
             err.print("vdpa: this command needs root privileges: run it as root.\n");
         break;
     default:
-        print_sentence(err, "Error", error.message);
+        print_sentence(err, "Error", cli_message(error));
         break;
     }
 }

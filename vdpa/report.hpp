@@ -6,6 +6,7 @@
 //   kernel answers: <strerror(errno)>
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <vdpa/result.hpp>
@@ -15,6 +16,10 @@
 namespace vdpa::cli {
 
 void print_error(Output& err, const Error& error);
+
+// The error's message as vdpa says it: the library's own words, except
+// where the CLI names its commands and keywords (what a kernel lacks).
+std::string cli_message(const Error& error);
 void print_warning(Output& err, std::string_view message);
 
 } // namespace vdpa::cli

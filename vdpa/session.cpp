@@ -11,18 +11,24 @@ Session::Session(const RenderOptions& render_options, Output& out, Output& err)
 {
 }
 
-Client* Session::client()
+Host* Session::host()
 {
-    if (client_)
-        return &*client_;
-    auto opened = Client::open();
+    if (host_)
+        return &*host_;
+    auto opened = Host::open(HostOptions{paths_});
     if (!opened) {
         connection_failed_ = true;
         print_error(err_, opened.error());
         return nullptr;
     }
-    client_.emplace(*std::move(opened));
-    return &*client_;
+    host_.emplace(*std::move(opened));
+    return &*host_;
+}
+
+Client* Session::client()
+{
+    Host* opened = host();
+    return opened ? &opened->client() : nullptr;
 }
 
 Renderer& Session::renderer()

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
 // What a running command needs: the options, where output and errors go,
-// the renderer, and the libvdpa client, opened on first use so that help
+// the renderer, and the libvdpa Host, opened on first use so that help
 // and bad input never need the kernel.
 #pragma once
 
@@ -11,8 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include <vdpa/bus.hpp>
-#include <vdpa/client.hpp>
+#include <vdpa/host.hpp>
 
 #include "render/output.hpp"
 #include "render/renderer.hpp"
@@ -25,16 +24,21 @@ class Session {
 public:
     Session(const RenderOptions& render_options, Output& out, Output& err);
 
-    // The client, or nullptr after printing why it could not be opened.
+    // The host's vDPA subsystem, or nullptr after printing why it could
+    // not be opened. One for the whole session: its bus remembers the
+    // virtio devices it bound.
+    Host* host();
+    // Its netlink client, or nullptr as host().
     Client* client();
-    // Uses `client` instead of opening one (tests replaying a recording).
-    void use_client(Client client) { client_.emplace(std::move(client)); }
-
-    // The vdpa bus in sysfs: drivers, character devices, holders. One for
-    // the whole session: it remembers the virtio devices it bound.
-    DeviceBus& bus() { return bus_; }
-    const DeviceBus& bus() const { return bus_; }
-    void use_bus(DeviceBus bus) { bus_ = std::move(bus); }
+    // Uses `host` instead of opening one (tests replaying a recording on
+    // a made-up sysfs).
+    void use_host(Host host)
+    {
+        paths_ = host.paths();
+        host_.emplace(std::move(host));
+    }
+    // Where sysfs, /dev and /proc are, for what needs no netlink (monitor).
+    const HostPaths& paths() const { return paths_; }
 
     // A show command printed a JSON document (batch mode ends each with a
     // newline); reading the flag clears it.
@@ -89,8 +93,8 @@ private:
     RenderOptions render_options_;
     Output& out_;
     Output& err_;
-    std::optional<Client> client_;
-    DeviceBus bus_;
+    HostPaths paths_;
+    std::optional<Host> host_;
     bool force_ = false;
     bool in_batch_ = false;
     bool document_printed_ = false;

@@ -9,6 +9,7 @@
 #include <vdpa/client.hpp>
 
 #include "bus_errors.hpp"
+#include "bus_impl.hpp"
 #include "names.hpp"
 #include "sysfs.hpp"
 #include "virtio_devices.hpp"
@@ -32,6 +33,17 @@ std::optional<std::string> only_entry(const std::string& directory)
     if (names.empty())
         return std::nullopt;
     return names.front();
+}
+
+// What sysfs says a virtio device is: its virtio device id ("0x0001").
+std::optional<DeviceClass> virtio_device_class(const std::string& virtio_dir)
+{
+    auto text = sysfs::read(virtio_dir + "/device");
+    unsigned id = 0;
+    char extra;
+    if (!text || std::sscanf(text->c_str(), "%x%c", &id, &extra) != 1)
+        return std::nullopt;
+    return static_cast<DeviceClass>(id);
 }
 
 } // namespace
@@ -62,22 +74,36 @@ std::string DeviceNumber::to_string() const
     return std::to_string(major) + ":" + std::to_string(minor);
 }
 
-DeviceBus::DeviceBus(BusPaths paths) : paths_(std::move(paths)) {}
+DeviceBus::DeviceBus(HostPaths paths) : impl_(std::make_unique<Impl>(Impl{std::move(paths), {}})) {}
+DeviceBus::DeviceBus(const DeviceBus& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
+DeviceBus& DeviceBus::operator=(const DeviceBus& other)
+{
+    if (this != &other)
+        impl_ = std::make_unique<Impl>(*other.impl_);
+    return *this;
+}
+DeviceBus::DeviceBus(DeviceBus&&) noexcept = default;
+DeviceBus& DeviceBus::operator=(DeviceBus&&) noexcept = default;
+DeviceBus::~DeviceBus() = default;
+
+const HostPaths& DeviceBus::paths() const
+{
+    return impl_->paths;
+}
 
 std::string DeviceBus::device_dir(std::string_view device) const
 {
-    return paths_.sysfs + "/bus/vdpa/devices/" + std::string(device);
+    return impl_->paths.sysfs + "/bus/vdpa/devices/" + std::string(device);
 }
 
 std::optional<std::string> DeviceBus::recorded_virtio(std::string_view device) const
 {
-    auto recorded = bound_virtio_.find(device);
-    if (recorded == bound_virtio_.end())
+    auto recorded = impl_->bound_virtio.find(device);
+    if (recorded == impl_->bound_virtio.end())
         return std::nullopt;
-    const VirtioIdentity& identity = recorded->second;
-    if (!virtio::still_there(paths_.sysfs, {identity.name, identity.real_path, identity.inode}))
+    if (!virtio::still_there(impl_->paths.sysfs, recorded->second))
         return std::nullopt;
-    return identity.name;
+    return recorded->second.name;
 }
 
 Result<DeviceDetails> DeviceBus::details(std::string_view device) const
@@ -101,7 +127,7 @@ void DeviceBus::find_vhost_node(const std::string& real_dir, DeviceDetails& deta
         if (name.rfind("vhost-vdpa-", 0) != 0)
             continue;
         details.vhost_device = name;
-        details.vhost_path = paths_.dev + "/" + name;
+        details.vhost_path = impl_->paths.dev + "/" + name;
         if (auto number = sysfs::read(real_dir + "/" + name + "/dev"))
             details.vhost_number = parse_device_number(*number);
     }
@@ -131,15 +157,15 @@ Result<DeviceDetails> DeviceBus::look(std::string_view device,
         override && !override->empty() && *override != "(null)")
         details.driver_override = *override;
     find_vhost_node(*real, details);
-    if (details.driver == "virtio_vdpa") {
-        virtio::Lookup lookup = virtio::find(paths_.sysfs, *real);
+    if (details.driver == bus_driver_name(BusDriver::virtio_vdpa)) {
+        virtio::Lookup lookup = virtio::find(impl_->paths.sysfs, *real);
         details.virtio_device = lookup.name;
         if (!details.virtio_device)
             details.virtio_device = recorded_virtio(device);
         if (!details.virtio_device && shared_parent)
             *shared_parent = lookup.shared_parent;
         if (details.virtio_device) {
-            std::string virtio = paths_.sysfs + "/bus/virtio/devices/" + *details.virtio_device;
+            std::string virtio = impl_->paths.sysfs + "/bus/virtio/devices/" + *details.virtio_device;
             details.netdev = only_entry(virtio + "/net");
             details.disk = only_entry(virtio + "/block");
         }
@@ -153,8 +179,8 @@ Result<MgmtDevDetails> DeviceBus::mgmtdev_details(const MgmtDevHandle& handle) c
         return std::move(valid).error();
     // Bus-less parents (the simulators) are top-level devices.
     std::string dir = handle.bus.empty()
-                          ? paths_.sysfs + "/devices/" + handle.name
-                          : paths_.sysfs + "/bus/" + handle.bus + "/devices/" + handle.name;
+                          ? impl_->paths.sysfs + "/devices/" + handle.name
+                          : impl_->paths.sysfs + "/bus/" + handle.bus + "/devices/" + handle.name;
     if (!sysfs::real_path(dir))
         return bus_errors::not_found("there is no management device " +
                                      quoted(handle.to_string()) + " in sysfs");
@@ -166,7 +192,7 @@ Result<void> DeviceBus::require_driver(BusDriver driver) const
     if (driver == BusDriver::none)
         return {};
     std::string name(bus_driver_name(driver));
-    if (sysfs::is_directory(paths_.sysfs + "/bus/vdpa/drivers/" + name))
+    if (sysfs::is_directory(impl_->paths.sysfs + "/bus/vdpa/drivers/" + name))
         return {};
     return bus_errors::not_found("the " + name + " driver is not loaded: load its module (modprobe " +
                                  name + ")");
@@ -181,7 +207,8 @@ Result<DeviceDetails> DeviceBus::checked_details(std::string_view device, BusDri
     if (auto loaded = require_driver(driver); !loaded)
         return std::move(loaded).error();
     // Unbinding from vhost_vdpa waits until every holder closes the node.
-    if (details->driver == "vhost_vdpa" && driver != BusDriver::vhost_vdpa && !options.force)
+    if (details->driver == bus_driver_name(BusDriver::vhost_vdpa) && driver != BusDriver::vhost_vdpa &&
+        !options.force)
         if (auto free = check_not_in_use(device); !free)
             return std::move(free).error();
     return details;
@@ -227,10 +254,10 @@ Result<DeviceDetails> DeviceBus::wait(std::string_view device, BusDriver driver,
         case BusDriver::virtio_vdpa:
             if (details->virtio_device) {
                 std::string virtio =
-                    paths_.sysfs + "/bus/virtio/devices/" + *details->virtio_device;
+                    impl_->paths.sysfs + "/bus/virtio/devices/" + *details->virtio_device;
                 // The virtio device id says whether a netdev or a disk is due.
-                auto id = sysfs::read(virtio + "/device").value_or("");
-                bool net = id == "0x0001", block = id == "0x0002";
+                auto id = virtio_device_class(virtio);
+                bool net = id == DeviceClass::net, block = id == DeviceClass::block;
                 if ((!net || details->netdev) && (!block || details->disk))
                     return details;
                 waiting_for = net ? "its network interface" : "its disk";
@@ -270,9 +297,9 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
     if (current.value_or("none") == target &&
         (driver != BusDriver::none || details->driver_override == target))
         return wait(device, driver, options.timeout, Unnamed::ready, nullptr);
-    bound_virtio_.erase(name);
+    impl_->bound_virtio.erase(name);
 
-    std::string vdpa = paths_.sysfs + "/bus/vdpa";
+    std::string vdpa = impl_->paths.sysfs + "/bus/vdpa";
     auto restore = [&](Error error) -> Error {
         // Put back what was there, so a failed move leaves no trace. The
         // error worth reporting is the first one, not these. The override
@@ -298,23 +325,23 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
     // the device or an ancestor is the device's, even on a shared parent.
     std::vector<virtio::Entry> before;
     if (driver == BusDriver::virtio_vdpa)
-        before = virtio::list_devices(paths_.sysfs);
+        before = virtio::list_devices(impl_->paths.sysfs);
     auto real = sysfs::real_path(dir).value_or(dir);
 
     if (auto probed = sysfs::write(vdpa + "/drivers_probe", name); !probed)
         return restore(std::move(probed).error());
     if (sysfs::link_name(dir + "/driver") != target)
-        return restore(bus_errors::system(ENODEV, "the " + target +
+        return restore(Error::system(ENODEV, "the " + target +
                                                       " driver did not bind device " + quoted(name)));
 
     // From here on the device is bound; errors say it stays so.
     std::function<Result<void>()> identify;
     if (driver == BusDriver::virtio_vdpa)
         identify = [&]() -> Result<void> {
-            if (bound_virtio_.count(name))
+            if (impl_->bound_virtio.count(name))
                 return {};
-            auto found = virtio::appeared(before, virtio::list_devices(paths_.sysfs),
-                                          paths_.sysfs, real);
+            auto found = virtio::appeared(before, virtio::list_devices(impl_->paths.sysfs),
+                                          impl_->paths.sysfs, real);
             // One under the device itself is its own, whatever else appeared.
             if (auto own = std::find_if(found.begin(), found.end(),
                                         [&](const virtio::Entry& entry) {
@@ -323,7 +350,7 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
                 own != found.end())
                 found = {*own};
             if (found.size() == 1)
-                bound_virtio_[name] = {found[0].name, found[0].real_path, found[0].inode};
+                impl_->bound_virtio[name] = found[0];
             if (found.size() <= 1)
                 return {};
             std::string names;

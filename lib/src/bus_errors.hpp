@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
-// The errors of the sysfs side (DeviceBus), each with its kind and errno.
+// The errors of the sysfs side (DeviceBus), each with its kind and errno
+// (system errors are Error::system, as everywhere).
 #pragma once
 
 #include <cerrno>
@@ -33,11 +34,6 @@ inline Error timeout(std::string message)
 inline Error ambiguous(std::string message)
 {
     return Error::make(ErrorKind::ambiguous, 0, std::move(message));
-}
-
-inline Error system(int errnum, std::string message)
-{
-    return Error::make(ErrorKind::system, errnum, std::move(message));
 }
 
 } // namespace vdpa::bus_errors

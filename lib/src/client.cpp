@@ -3,35 +3,38 @@
 
 #include <optional>
 #include <string>
-#include <sys/stat.h>
 
 #include <libmnl/libmnl.h>
 
 #include "client_impl.hpp"
 #include "decode.hpp"
+#include "kernel_modules.hpp"
 #include "names.hpp"
 #include "netlink/genl_family.hpp"
+#include "sysfs.hpp"
 #include "vdpa_netlink.hpp"
 
 namespace vdpa {
 namespace {
 
-bool directory_exists(const std::string& path)
-{
-    struct stat st;
-    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 // ENOENT from the controller has two causes users must tell apart: the
 // module is not loaded, or the family (registered with netnsok = false)
 // is invisible from a non-initial network namespace.
-Error family_absent(const ClientOptions& options)
+Error family_absent(const std::string& sysfs_root)
 {
-    if (directory_exists(options.sysfs_root + "/bus/vdpa"))
+    if (sysfs::is_directory(sysfs_root + "/bus/vdpa"))
         return Error::make(ErrorKind::wrong_namespace, ENOENT,
                            "the vdpa bus exists but its generic netlink family is not visible: "
                            "the kernel offers it only in the initial network namespace, and "
                            "this process runs in another one");
+    // A kernel built without CONFIG_VDPA has no module to load: say so
+    // rather than suggest modprobe.
+    std::string release = running_kernel_release();
+    if (kernel_module_presence("/lib/modules", release, "vdpa") == ModulePresence::absent)
+        return Error::make(ErrorKind::family_missing, ENOENT,
+                           "the kernel has no vDPA support: Linux " + release +
+                               " has no vdpa module, built in or loadable (it was built without "
+                               "CONFIG_VDPA): use a kernel built with CONFIG_VDPA");
     return Error::make(ErrorKind::family_missing, ENOENT,
                        "the kernel has no \"vdpa\" generic netlink family: load the vdpa module "
                        "(modprobe vdpa) or use a kernel built with CONFIG_VDPA");
@@ -83,9 +86,11 @@ Result<void> drop_ack(Result<Ack> ack)
     return {};
 }
 
-Error unsupported(std::string what)
+// In the library's words; the capability lets a caller use its own.
+Error unsupported(Capability missing, const std::string& doing)
 {
-    return Error::make(ErrorKind::unsupported, EOPNOTSUPP, std::move(what));
+    return Error::unsupported(missing,
+                              doing + " needs Linux " + minimum_linux(missing) + " or later");
 }
 
 // What each `dev add` attribute needs of the running kernel to be honoured
@@ -113,18 +118,19 @@ Error unsupported(std::string what)
 // not declare, so that is the driver's bug, not a silent kernel).
 struct Provisioning {
     const char* what;      // "a MAC address"
-    const char* keyword;   // "mac"
     std::uint16_t witness; // known only by kernels whose dev add honours it
-    const char* since;     // the first such Linux release
+    Capability capability;
 };
 
-constexpr Provisioning provision_mac{"a MAC address", "mac", uapi::attr_dev_net_cfg_macaddr,
-                                     "5.16"};
-constexpr Provisioning provision_mtu{"an MTU", "mtu", uapi::attr_dev_net_cfg_mtu, "5.16"};
-constexpr Provisioning provision_max_vqp{"the number of queue pairs", "max_vqp",
-                                         uapi::attr_dev_supported_features, "5.17"};
-constexpr Provisioning provision_features{"device features", "device_features",
-                                          uapi::attr_dev_features, "6.1"};
+constexpr Provisioning provision_mac{"a MAC address", uapi::attr_dev_net_cfg_macaddr,
+                                     Capability::provision_mac};
+constexpr Provisioning provision_mtu{"an MTU", uapi::attr_dev_net_cfg_mtu,
+                                     Capability::provision_mtu};
+constexpr Provisioning provision_max_vqp{"the number of queue pairs",
+                                         uapi::attr_dev_supported_features,
+                                         Capability::provision_max_vqp};
+constexpr Provisioning provision_features{"device features", uapi::attr_dev_features,
+                                          Capability::provision_features};
 
 // Refuses, before anything is sent, what this kernel would create the
 // device without.
@@ -138,9 +144,10 @@ Result<void> check_provisioning(const FamilyInfo& family, const NewDevice& spec)
     };
     for (const auto& [asked, need] : requested)
         if (asked && !family.has_attribute(need->witness))
-            return unsupported(std::string("this kernel cannot give a new device ") + need->what +
-                               " (" + need->keyword + " needs Linux " + need->since +
-                               " or later); nothing was created");
+            return Error::unsupported(need->capability,
+                                      std::string("giving a new device ") + need->what +
+                                          " needs Linux " + minimum_linux(need->capability) +
+                                          " or later; nothing was created");
     return {};
 }
 
@@ -158,26 +165,18 @@ netlink::Request Client::Impl::request(std::uint8_t command, std::uint16_t flags
     return netlink::Request(family.id, command, uapi::family_version, flags);
 }
 
-Result<Client> open_client(std::unique_ptr<netlink::Transport> transport, ClientOptions options)
+Result<Client> open_client(std::unique_ptr<netlink::Transport> transport, const std::string& sysfs_root)
 {
-    auto impl = std::make_unique<Client::Impl>(std::move(transport), std::move(options));
+    auto impl = std::make_unique<Client::Impl>(std::move(transport));
     auto family = netlink::resolve_family(impl->channel, uapi::family_name);
     if (!family) {
         const Error& error = family.error();
         if (error.kind == ErrorKind::kernel && error.errnum == ENOENT)
-            return family_absent(impl->options);
+            return family_absent(sysfs_root);
         return std::move(family).error();
     }
     impl->family = *std::move(family);
     return Client(std::move(impl));
-}
-
-Result<Client> Client::open(const ClientOptions& options)
-{
-    auto transport = netlink::open_generic_netlink(options.socket_receive_buffer);
-    if (!transport)
-        return std::move(transport).error();
-    return open_client(*std::move(transport), options);
 }
 
 Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -188,11 +187,6 @@ Client::~Client() = default;
 const FamilyInfo& Client::family() const
 {
     return impl_->family;
-}
-
-const ClientOptions& Client::options() const
-{
-    return impl_->options;
 }
 
 Result<void> Client::for_each_mgmtdev(const RecordSink<MgmtDev>& sink)
@@ -278,8 +272,7 @@ Result<Ack> Client::change_device(const DeviceChange& change)
     if (!change.mac)
         return Error::invalid("nothing to change: give at least one attribute to set");
     if (!impl_->family.has_command(uapi::cmd_dev_attr_set))
-        return unsupported("this kernel cannot change device attributes (vdpa dev set needs "
-                           "Linux 6.12 or later)");
+        return unsupported(Capability::change_attributes, "changing device attributes");
     auto request = impl_->request(uapi::cmd_dev_attr_set);
     request.put_string(uapi::attr_dev_name, change.name);
     request.put_binary(uapi::attr_dev_net_cfg_macaddr,
@@ -290,8 +283,7 @@ Result<Ack> Client::change_device(const DeviceChange& change)
 Result<void> Client::for_each_device_config(const RecordSink<DeviceConfig>& sink)
 {
     if (!impl_->family.has_command(uapi::cmd_dev_config_get))
-        return unsupported("this kernel cannot show device configuration (vdpa dev config "
-                           "needs Linux 5.16 or later)");
+        return unsupported(Capability::device_config, "reading device configuration");
     auto request = impl_->request(uapi::cmd_dev_config_get, NLM_F_DUMP);
     return drop_ack(impl_->channel.transact(request, streaming(decode_device_config, sink)));
 }
@@ -301,8 +293,7 @@ Result<DeviceConfig> Client::get_device_config(std::string_view name)
     if (auto valid = validate_existing_device_name(name); !valid)
         return std::move(valid).error();
     if (!impl_->family.has_command(uapi::cmd_dev_config_get))
-        return unsupported("this kernel cannot show device configuration (vdpa dev config "
-                           "needs Linux 5.16 or later)");
+        return unsupported(Capability::device_config, "reading device configuration");
     auto request = impl_->request(uapi::cmd_dev_config_get);
     request.put_string(uapi::attr_dev_name, name);
     Single<DeviceConfig> single;
@@ -315,8 +306,7 @@ Result<QueueStats> Client::get_queue_stats(std::string_view name, std::uint32_t 
     if (auto valid = validate_existing_device_name(name); !valid)
         return std::move(valid).error();
     if (!impl_->family.has_command(uapi::cmd_dev_vstats_get))
-        return unsupported("this kernel cannot show queue statistics (vdpa dev vstats needs "
-                           "Linux 5.19 or later)");
+        return unsupported(Capability::queue_stats, "reading queue statistics");
     auto request = impl_->request(uapi::cmd_dev_vstats_get);
     request.put_string(uapi::attr_dev_name, name);
     request.put_u32(uapi::attr_dev_queue_index, queue_index);

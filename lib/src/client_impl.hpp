@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <vdpa/client.hpp>
 
@@ -14,19 +15,18 @@
 namespace vdpa {
 
 struct Client::Impl {
-    Impl(std::unique_ptr<netlink::Transport> transport, ClientOptions client_options)
-        : channel(std::move(transport)), options(std::move(client_options))
-    {
-    }
+    explicit Impl(std::unique_ptr<netlink::Transport> transport) : channel(std::move(transport)) {}
 
     netlink::Channel channel;
-    ClientOptions options;
     FamilyInfo family;
 
     netlink::Request request(std::uint8_t command, std::uint16_t flags = 0) const;
 };
 
 // Builds a Client on any transport: the real socket, or a replay in tests.
-Result<Client> open_client(std::unique_ptr<netlink::Transport> transport, ClientOptions options);
+// `sysfs_root` (where sysfs is mounted) tells a missing family from one in
+// another network namespace.
+Result<Client> open_client(std::unique_ptr<netlink::Transport> transport,
+                           const std::string& sysfs_root = "/sys");
 
 } // namespace vdpa

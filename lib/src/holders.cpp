@@ -6,13 +6,13 @@
 #include <vdpa/client.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <sstream>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "bus_errors.hpp"
+#include "holders.hpp"
 #include "names.hpp"
 #include "sysfs.hpp"
 
@@ -101,7 +101,7 @@ Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
     if (!sysfs::link_target(dir))
         return bus_errors::no_such_device(device);
     std::vector<Holder> holders;
-    if (sysfs::link_name(dir + "/driver") != "vhost_vdpa")
+    if (sysfs::link_name(dir + "/driver") != bus_driver_name(BusDriver::vhost_vdpa))
         return holders;
     auto details = vhost_details(device);
     if (!details)
@@ -115,22 +115,22 @@ Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
         node.file = {st.st_dev, st.st_ino};
     std::string node_path = details->vhost_path.value_or("its vhost device");
 
-    auto pids = sysfs::read_directory(paths_.proc);
+    auto pids = sysfs::read_directory(paths().proc);
     if (!pids)
-        return bus_errors::system(pids.error().errnum, "cannot tell whether a process holds " +
+        return Error::system(pids.error().errnum, "cannot tell whether a process holds " +
                                                            node_path + " open: cannot list " +
-                                                           paths_.proc);
+                                                           paths().proc);
     for (const std::string& pid : *pids) {
-        if (pid.empty() || pid.size() > 9 || !std::all_of(pid.begin(), pid.end(), ::isdigit))
+        if (pid.empty() || pid.size() > 9 || !std::all_of(pid.begin(), pid.end(), is_ascii_digit))
             continue;
-        std::string process = paths_.proc + "/" + pid;
+        std::string process = paths().proc + "/" + pid;
         auto held = holds_open(process, node);
         if (held && !*held)
             held = holds_mapped(process, node);
         auto command = [&] { return sysfs::read(process + "/comm").value_or("?"); };
         // Not being allowed to look is not the same as nobody holding it.
         if (!held)
-            return bus_errors::system(held.error().errnum,
+            return Error::system(held.error().errnum,
                                       "cannot tell whether a process holds " + node_path +
                                           " open: the open files of pid " + pid + " (" +
                                           printable(command()) + ") are not readable");
@@ -140,6 +140,18 @@ Result<std::vector<Holder>> DeviceBus::holders(std::string_view device) const
     return holders;
 }
 
+Error in_use_error(std::string_view device, const std::optional<std::string>& node,
+                   const std::vector<Holder>& holders)
+{
+    std::string who;
+    for (const Holder& holder : holders)
+        who += (who.empty() ? "" : ", ") + std::string("pid ") + std::to_string(holder.pid) + " (" +
+               printable(holder.command) + ")";
+    return Error::make(ErrorKind::in_use, EBUSY,
+                       "device " + quoted(device) + " is in use: " +
+                           node.value_or("its vhost device") + " is held open by " + who);
+}
+
 Result<void> DeviceBus::check_not_in_use(std::string_view device) const
 {
     auto holders = this->holders(device);
@@ -147,15 +159,8 @@ Result<void> DeviceBus::check_not_in_use(std::string_view device) const
         return std::move(holders).error();
     if (holders->empty())
         return {};
-    std::string who;
-    for (const Holder& holder : *holders)
-        who += (who.empty() ? "" : ", ") + std::string("pid ") + std::to_string(holder.pid) + " (" +
-               printable(holder.command) + ")";
     auto details = vhost_details(device);
-    std::string node = details && details->vhost_path ? *details->vhost_path : "its vhost device";
-    return Error::make(ErrorKind::in_use, EBUSY,
-                       "device " + quoted(device) + " is in use: " + node +
-                           " is held open by " + who);
+    return in_use_error(device, details ? details->vhost_path : std::nullopt, *holders);
 }
 
 } // namespace vdpa

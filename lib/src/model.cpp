@@ -4,11 +4,16 @@
 #include <vdpa/result.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 
 #include "virtio.hpp"
 
 namespace vdpa {
+
+// One spelling of the virtio ids in the API, the kernel's numbers.
+static_assert(static_cast<std::uint32_t>(DeviceClass::net) == uapi::virtio::id_net);
+static_assert(static_cast<std::uint32_t>(DeviceClass::block) == uapi::virtio::id_block);
 
 Error Error::make(ErrorKind kind, int errnum, std::string message)
 {
@@ -17,6 +22,34 @@ Error Error::make(ErrorKind kind, int errnum, std::string message)
     error.errnum = errnum;
     error.message = std::move(message);
     return error;
+}
+
+Error Error::unsupported(Capability missing, std::string message)
+{
+    Error error = make(ErrorKind::unsupported, EOPNOTSUPP, std::move(message));
+    error.missing = missing;
+    return error;
+}
+
+const char* minimum_linux(Capability capability)
+{
+    switch (capability) {
+    case Capability::change_attributes:
+        return "6.12";
+    case Capability::device_config:
+    case Capability::provision_mac:
+    case Capability::provision_mtu:
+        return "5.16";
+    case Capability::queue_stats:
+        return "5.19";
+    case Capability::provision_max_vqp:
+        return "5.17";
+    case Capability::provision_features:
+        return "6.1";
+    case Capability::none:
+        break;
+    }
+    return "";
 }
 
 Error Error::kernel(int errnum, std::string message, std::uint16_t attribute)

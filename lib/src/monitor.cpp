@@ -3,11 +3,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
+#include <set>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "names.hpp"
 #include "sysfs.hpp"
 
 namespace vdpa {
@@ -31,7 +34,7 @@ std::vector<std::string> components(std::string_view path)
 bool is_virtio_name(std::string_view name)
 {
     return name.size() > 6 && name.substr(0, 6) == "virtio" &&
-           std::all_of(name.begin() + 6, name.end(), ::isdigit);
+           std::all_of(name.begin() + 6, name.end(), is_ascii_digit);
 }
 
 } // namespace
@@ -65,20 +68,43 @@ std::optional<Uevent> parse_uevent(std::span<const std::byte> datagram)
     return uevent;
 }
 
-BusEventDecoder::BusEventDecoder(BusPaths paths) : paths_(std::move(paths)) {}
+struct BusEventDecoder::Impl {
+    HostPaths paths;
+    std::set<std::string> devices;
+    std::map<std::string, std::string> drivers;  // device -> bound driver
+    std::map<std::string, std::string> chardevs; // device -> /dev/vhost-vdpa-N
+};
+
+BusEventDecoder::BusEventDecoder(HostPaths paths) : impl_(std::make_unique<Impl>())
+{
+    impl_->paths = std::move(paths);
+}
+BusEventDecoder::BusEventDecoder(const BusEventDecoder& other)
+    : impl_(std::make_unique<Impl>(*other.impl_))
+{
+}
+BusEventDecoder& BusEventDecoder::operator=(const BusEventDecoder& other)
+{
+    if (this != &other)
+        impl_ = std::make_unique<Impl>(*other.impl_);
+    return *this;
+}
+BusEventDecoder::BusEventDecoder(BusEventDecoder&&) noexcept = default;
+BusEventDecoder& BusEventDecoder::operator=(BusEventDecoder&&) noexcept = default;
+BusEventDecoder::~BusEventDecoder() = default;
 
 void BusEventDecoder::scan()
 {
-    devices_.clear();
-    drivers_.clear();
-    chardevs_.clear();
-    std::string devices = paths_.sysfs + "/bus/vdpa/devices";
+    impl_->devices.clear();
+    impl_->drivers.clear();
+    impl_->chardevs.clear();
+    std::string devices = impl_->paths.sysfs + "/bus/vdpa/devices";
     for (const std::string& name : sysfs::list(devices)) {
-        devices_.insert(name);
+        impl_->devices.insert(name);
         if (auto driver = sysfs::link_name(devices + "/" + name + "/driver"))
-            drivers_[name] = *driver;
-        if (auto details = DeviceBus(paths_).details(name); details && details->vhost_path)
-            chardevs_[name] = *details->vhost_path;
+            impl_->drivers[name] = *driver;
+        if (auto details = DeviceBus(impl_->paths).details(name); details && details->vhost_path)
+            impl_->chardevs[name] = *details->vhost_path;
     }
 }
 
@@ -95,39 +121,39 @@ std::vector<BusEvent> BusEventDecoder::decode(const Uevent& uevent)
     if (subsystem == "vdpa") {
         const std::string& device = parts.back();
         if (uevent.action == "add") {
-            devices_.insert(device);
+            impl_->devices.insert(device);
             events.push_back({Object::device, Action::add, device, ""});
         } else if (uevent.action == "remove") {
-            devices_.erase(device);
-            drivers_.erase(device);
+            impl_->devices.erase(device);
+            impl_->drivers.erase(device);
             events.push_back({Object::device, Action::remove, device, ""});
         } else if (uevent.action == "bind") {
             std::string driver(uevent.value("DRIVER"));
-            drivers_[device] = driver;
+            impl_->drivers[device] = driver;
             events.push_back({Object::device, Action::bind, device, driver});
             // vhost-vdpa character devices have neither bus nor class, so
             // the kernel sends no uevent for them: they exist once
             // vhost_vdpa is bound, and sysfs names them.
-            if (driver == "vhost_vdpa")
-                if (auto details = DeviceBus(paths_).details(device);
+            if (driver == bus_driver_name(BusDriver::vhost_vdpa))
+                if (auto details = DeviceBus(impl_->paths).details(device);
                     details && details->vhost_path) {
-                    chardevs_[device] = *details->vhost_path;
+                    impl_->chardevs[device] = *details->vhost_path;
                     events.push_back({Object::chardev, Action::add, device, *details->vhost_path});
                 }
         } else if (uevent.action == "unbind") {
-            if (auto chardev = chardevs_.find(device); chardev != chardevs_.end()) {
+            if (auto chardev = impl_->chardevs.find(device); chardev != impl_->chardevs.end()) {
                 events.push_back({Object::chardev, Action::remove, device, chardev->second});
-                chardevs_.erase(chardev);
+                impl_->chardevs.erase(chardev);
             }
-            events.push_back({Object::device, Action::unbind, device, drivers_[device]});
-            drivers_.erase(device);
+            events.push_back({Object::device, Action::unbind, device, impl_->drivers[device]});
+            impl_->drivers.erase(device);
         }
         return events;
     }
 
     // Below a vDPA device: .../<device>/virtioN[/net/<ifname>|/block/<disk>]
     auto virtio = std::find_if(parts.begin(), parts.end(), is_virtio_name);
-    if (virtio == parts.begin() || virtio == parts.end() || !devices_.count(*(virtio - 1)))
+    if (virtio == parts.begin() || virtio == parts.end() || !impl_->devices.count(*(virtio - 1)))
         return events;
     const std::string& device = *(virtio - 1);
     Action action;
@@ -146,38 +172,39 @@ std::vector<BusEvent> BusEventDecoder::decode(const Uevent& uevent)
     return events;
 }
 
-BusMonitor::BusMonitor(int fd, BusPaths paths) : fd_(fd), decoder_(std::move(paths)) {}
-
-BusMonitor::BusMonitor(BusMonitor&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), decoder_(std::move(other.decoder_)),
-      pending_(std::move(other.pending_))
-{
-}
-
-BusMonitor& BusMonitor::operator=(BusMonitor&& other) noexcept
-{
-    if (this != &other) {
-        if (fd_ >= 0)
-            ::close(fd_);
-        fd_ = std::exchange(other.fd_, -1);
-        decoder_ = std::move(other.decoder_);
-        pending_ = std::move(other.pending_);
+struct BusMonitor::Impl {
+    Impl(int socket, HostPaths paths) : fd(socket), decoder(std::move(paths)) {}
+    ~Impl()
+    {
+        if (fd >= 0)
+            ::close(fd);
     }
-    return *this;
-}
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
 
-BusMonitor::~BusMonitor()
+    int fd = -1;
+    BusEventDecoder decoder;
+    std::vector<BusEvent> pending;
+};
+
+BusMonitor::BusMonitor(int fd, HostPaths paths) : impl_(std::make_unique<Impl>(fd, std::move(paths)))
 {
-    if (fd_ >= 0)
-        ::close(fd_);
+}
+BusMonitor::BusMonitor(BusMonitor&&) noexcept = default;
+BusMonitor& BusMonitor::operator=(BusMonitor&&) noexcept = default;
+BusMonitor::~BusMonitor() = default;
+
+int BusMonitor::fd() const
+{
+    return impl_->fd;
 }
 
-Result<BusMonitor> BusMonitor::open(BusPaths paths)
+Result<BusMonitor> BusMonitor::open(HostPaths paths)
 {
     return open(std::move(paths), MonitorOptions{});
 }
 
-Result<BusMonitor> BusMonitor::open(BusPaths paths, const MonitorOptions& options)
+Result<BusMonitor> BusMonitor::open(HostPaths paths, const MonitorOptions& options)
 {
     int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
     if (fd < 0)
@@ -206,7 +233,7 @@ Result<BusMonitor> BusMonitor::open(BusPaths paths, const MonitorOptions& option
     }
     BusMonitor monitor(fd, std::move(paths));
     // Subscribed first, then scanned: nothing happens unseen in between.
-    monitor.decoder_.scan();
+    monitor.impl_->decoder.scan();
     return monitor;
 }
 
@@ -214,9 +241,9 @@ Result<std::optional<BusEvent>> BusMonitor::next(std::chrono::milliseconds timeo
 {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        if (!pending_.empty()) {
-            BusEvent event = std::move(pending_.front());
-            pending_.erase(pending_.begin());
+        if (!impl_->pending.empty()) {
+            BusEvent event = std::move(impl_->pending.front());
+            impl_->pending.erase(impl_->pending.begin());
             return std::optional(std::move(event));
         }
         int wait = -1;
@@ -225,7 +252,7 @@ Result<std::optional<BusEvent>> BusMonitor::next(std::chrono::milliseconds timeo
                 deadline - std::chrono::steady_clock::now());
             wait = static_cast<int>(std::max<std::int64_t>(0, left.count()));
         }
-        pollfd poll_fd{fd_, POLLIN, 0};
+        pollfd poll_fd{impl_->fd, POLLIN, 0};
         int ready = ::poll(&poll_fd, 1, wait);
         if (ready < 0 && errno == EINTR)
             return std::optional<BusEvent>();
@@ -242,13 +269,13 @@ Result<std::optional<BusEvent>> BusMonitor::next(std::chrono::milliseconds timeo
         message.msg_namelen = sizeof(sender);
         message.msg_iov = &iov;
         message.msg_iovlen = 1;
-        ssize_t length = ::recvmsg(fd_, &message, MSG_DONTWAIT);
+        ssize_t length = ::recvmsg(impl_->fd, &message, MSG_DONTWAIT);
         if (length < 0) {
             if (errno == EAGAIN || errno == EINTR)
                 continue;
             if (errno == ENOBUFS) {
                 // What was remembered may be stale now: learn it again.
-                decoder_.scan();
+                impl_->decoder.scan();
                 return std::optional(
                     BusEvent{BusEvent::Object::lost, BusEvent::Action::add, "", ""});
             }
@@ -258,7 +285,7 @@ Result<std::optional<BusEvent>> BusMonitor::next(std::chrono::milliseconds timeo
         if (sender.nl_pid != 0)
             continue;
         if (auto uevent = parse_uevent({buffer, static_cast<std::size_t>(length)}))
-            pending_ = decoder_.decode(*uevent);
+            impl_->pending = impl_->decoder.decode(*uevent);
     }
 }
 

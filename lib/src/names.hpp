@@ -33,4 +33,11 @@ std::string printable(std::string_view text);
 // printable(text) in double quotes, as names stand in messages.
 std::string quoted(std::string_view text);
 
+// '0' to '9' only. std::isdigit on a plain char is undefined for the
+// negative values of bytes above 0x7f, which file names can hold.
+constexpr bool is_ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 } // namespace vdpa

@@ -11,7 +11,7 @@
 #include <poll.h>
 
 #include <vdpa/monitor.hpp>
-#include <vdpa/provision.hpp>
+#include <vdpa/host.hpp>
 #include <vdpa/state.hpp>
 
 #include "names.hpp"
@@ -33,17 +33,9 @@ NewDevice new_device(const DeviceSpec& spec)
     return request;
 }
 
-Result<void> create(Client& client, DeviceBus& bus, const DeviceSpec& spec,
-                    const BindOptions& options)
+Result<void> create(Host& host, const DeviceSpec& spec, const BindOptions& options)
 {
-    if (!spec.driver) {
-        auto added = client.add_device(new_device(spec));
-        if (!added)
-            return std::move(added).error();
-        return {};
-    }
-    DeviceAddition addition = add_device_with_driver(client, bus, new_device(spec), *spec.driver,
-                                                     options);
+    DeviceAddition addition = host.add_device(new_device(spec), spec.driver, options);
     if (!addition.added)
         return std::move(addition.added).error();
     if (!addition.ok()) {
@@ -57,23 +49,13 @@ Result<void> create(Client& client, DeviceBus& bus, const DeviceSpec& spec,
     return {};
 }
 
-Result<void> check_free(const DeviceBus& bus, const std::string& device, bool force)
+// Host::delete_device refuses a device a process holds, naming the holders,
+// unless forced; a device sysfs does not know is the kernel's to report.
+Result<void> remove(Host& host, const std::string& device, bool force)
 {
-    if (force)
-        return {};
-    auto free = bus.check_not_in_use(device);
-    if (!free && free.error().kind != ErrorKind::not_found)
-        return free;
-    return {};
-}
-
-Result<void> remove(Client& client, const DeviceBus& bus, const std::string& device, bool force)
-{
-    if (auto free = check_free(bus, device, force); !free)
-        return free;
-    auto deleted = client.delete_device(device);
-    if (!deleted)
-        return std::move(deleted).error();
+    DeviceDeletion deletion = host.delete_device(device, DeleteOptions{force});
+    if (!deletion.deleted)
+        return std::move(deletion.deleted).error();
     return {};
 }
 
@@ -121,7 +103,7 @@ bool ApplyReport::changed() const
     });
 }
 
-ApplyReport apply_plan(Client& client, DeviceBus& bus, const StatePlan& plan,
+ApplyReport apply_plan(Host& host, const StatePlan& plan,
                        const ApplyOptions& options)
 {
     ApplyReport report;
@@ -142,27 +124,27 @@ ApplyReport apply_plan(Client& client, DeviceBus& bus, const StatePlan& plan,
         Result<void> result;
         switch (action.kind) {
         case Kind::create:
-            result = create(client, bus, action.target, bind);
+            result = create(host, action.target, bind);
             break;
         case Kind::remove:
-            result = remove(client, bus, action.device, options.force);
+            result = remove(host, action.device, options.force);
             break;
         case Kind::recreate:
-            result = remove(client, bus, action.device, options.force);
+            result = remove(host, action.device, options.force);
             if (result) {
-                result = create(client, bus, action.target, bind);
+                result = create(host, action.target, bind);
                 if (!result)
                     outcome.note = "the device was deleted, and creating it again failed";
             }
             break;
         case Kind::set_mac: {
-            auto changed = client.change_device({action.device, action.target.mac});
+            auto changed = host.client().change_device({action.device, action.target.mac});
             if (!changed)
                 result = std::move(changed).error();
             break;
         }
         case Kind::rebind: {
-            auto bound = bus.bind(action.device, *action.target.driver, bind);
+            auto bound = host.bus().bind(action.device, *action.target.driver, bind);
             if (!bound)
                 result = std::move(bound).error();
             break;
@@ -228,7 +210,7 @@ Result<bool> wait_for_uevents(BusMonitor& monitor, std::chrono::steady_clock::ti
 
 } // namespace
 
-StateApplication apply_state(Client& client, DeviceBus& bus, const StateSpec& desired,
+StateApplication apply_state(Host& host, const StateSpec& desired,
                              const StateApplyOptions& options)
 {
     StateApplication application;
@@ -241,7 +223,7 @@ StateApplication apply_state(Client& client, DeviceBus& bus, const StateSpec& de
     std::optional<BusMonitor> monitor;
     auto deadline = std::chrono::steady_clock::now();
     if (options.wait && options.wait->count() > 0) {
-        auto opened = BusMonitor::open(bus.paths());
+        auto opened = BusMonitor::open(host.paths());
         if (!opened) {
             application.prepared = std::move(opened).error();
             return application;
@@ -250,12 +232,12 @@ StateApplication apply_state(Client& client, DeviceBus& bus, const StateSpec& de
         deadline += *options.wait;
     }
     for (;;) {
-        auto host = read_host_state(client, bus);
-        if (!host) {
-            application.prepared = std::move(host).error();
+        auto state = read_host_state(host.client(), host.bus());
+        if (!state) {
+            application.prepared = std::move(state).error();
             return application;
         }
-        application.plan = plan_state(desired, *host, plan_options);
+        application.plan = plan_state(desired, *state, plan_options);
         if (!monitor || !waits_for_mgmtdev(application.plan))
             break;
         auto woken = wait_for_uevents(*monitor, deadline);
@@ -272,7 +254,7 @@ StateApplication apply_state(Client& client, DeviceBus& bus, const StateSpec& de
     ApplyOptions apply_options;
     apply_options.force = options.force;
     apply_options.bind = options.bind;
-    application.report = apply_plan(client, bus, application.plan, apply_options);
+    application.report = apply_plan(host, application.plan, apply_options);
     return application;
 }
 

@@ -153,6 +153,8 @@ expect 1 "" "Command \"foo\" not found" dev foo
 expect 1 "" "Command \"se\" not found" dev se
 expect 1 "" "Command \"foo\" not found" mgmtdev foo
 expect 1 "" "String parameter expected" dev del
+# iproute2's usage line, not "String parameter expected".
+expect 1 "" "Usage: vdpa dev vstats show DEV [qidx QUEUE_INDEX]" dev vstats show
 expect 1 "" "management device handle not set." dev add name x
 expect 1 "" "device name is not set." dev add mgmtdev vdpasim_net
 expect 1 "" "device name is not set." dev set

@@ -112,8 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         call.assign(input.datagrams.begin(), input.datagrams.end());
     }
     auto client = vdpa::open_client(
-        std::make_unique<FuzzTransport>(std::move(family), std::move(call), input.address),
-        vdpa::ClientOptions{});
+        std::make_unique<FuzzTransport>(std::move(family), std::move(call), input.address));
     if (!client)
         return 0;
     switch (input.call) {

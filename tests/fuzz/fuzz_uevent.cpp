@@ -20,10 +20,10 @@
 
 namespace {
 
-const vdpa::BusPaths& fake_paths()
+const vdpa::HostPaths& fake_paths()
 {
     static vdpa::testing::FakeRoot root;
-    static const vdpa::BusPaths paths = [] {
+    static const vdpa::HostPaths paths = [] {
         root.vdpa_device("n0", "n0", "vhost_vdpa");
         root.file("sys/devices/n0/vhost-vdpa-0/dev", "244:0\n");
         root.vdpa_device("b0", "b0", "virtio_vdpa");

@@ -131,4 +131,20 @@ vm / a|OK|ok 1 - a # b # SKIP c\nok 2 - the word SKIP\n1..2\n
 EOF
 expect 0 "1 passed, 0 failed" "--no-skip vm passes cases Meson does not call skipped" \
   --no-skip vm "$WORK/not-skip.json"
+
+# One line per kernel: each vm suite's counts, with the release its tests
+# printed.
+log "$WORK/kernels.json" <<'EOF'
+unit / values|OK|[==========] Running 1 test from 1 test suite.\n[  PASSED  ] 1 test.\n
+vm / boot|OK|# kernel: 6.12.95+deb12-amd64\nok 1 - a\n1..1\n
+vm / lifecycle|FAIL|not ok 1 - a\n1..1\n
+vm-newest / newest-boot|OK|# kernel: 7.3.4+deb13-amd64\nok 1 - a\n1..1\n
+vm-6.1 / 6.1-boot|SKIP|1..0 # SKIP no mirror\n
+EOF
+expect 1 "3 passed, 1 failed, 1 skipped" "kernel suites counted apart" --may-skip vm-6.1 "$WORK/kernels.json"
+check "the simulators' kernel, by its release" grep -qx 'vm (Linux 6.12.95+deb12-amd64): 1 passed, 1 failed in 0 s' "$WORK/out"
+check "the newest, by its release" grep -qx 'vm-newest (Linux 7.3.4+deb13-amd64): 1 passed, 0 failed in 0 s' "$WORK/out"
+check "a kernel none of whose tests ran says so" \
+  grep -qx 'vm-6.1 (Linux unknown: no test printed it): 0 passed, 0 failed, 1 skipped in 0 s' "$WORK/out"
+check "and no line for the unit suite" bash -c '! grep -q "^unit " "$0"' "$WORK/out"
 tap_done

@@ -29,6 +29,7 @@
 
 #include <vdpa/bus.hpp>
 #include <vdpa/client.hpp>
+#include <vdpa/host.hpp>
 #include <vdpa/monitor.hpp>
 
 namespace {
@@ -57,21 +58,22 @@ Counts dump(vdpa::Client& client)
     return counts;
 }
 
-vdpa::Client open_or_die(const vdpa::ClientOptions& options = {})
+vdpa::Host open_or_die(const vdpa::HostOptions& options = {})
 {
-    auto client = vdpa::Client::open(options);
-    if (!client) {
-        std::printf("cannot open: %s\n", client.error().message.c_str());
+    auto host = vdpa::Host::open(options);
+    if (!host) {
+        std::printf("cannot open: %s\n", host.error().message.c_str());
         std::exit(2);
     }
-    return *std::move(client);
+    return *std::move(host);
 }
 
 int small_buffer(long expected)
 {
-    vdpa::ClientOptions options;
+    vdpa::HostOptions options;
     options.socket_receive_buffer = 1; // the kernel raises it to its minimum
-    vdpa::Client client = open_or_die(options);
+    vdpa::Host host = open_or_die(options);
+    vdpa::Client& client = host.client();
     Counts counts = dump(client);
     std::printf("small buffer: %ld devices, %ld configs of %ld\n", counts.devices, counts.configs,
                 expected);
@@ -80,8 +82,10 @@ int small_buffer(long expected)
 
 int removed(const std::string& first, const std::string& victim)
 {
-    vdpa::Client reader = open_or_die();
-    vdpa::Client remover = open_or_die();
+    vdpa::Host reader_host = open_or_die();
+    vdpa::Host remover_host = open_or_die();
+    vdpa::Client& reader = reader_host.client();
+    vdpa::Client& remover = remover_host.client();
     bool deleted = false;
     long seen = 0;
     auto done = reader.for_each_device([&](const vdpa::Device& device) {
@@ -122,7 +126,8 @@ int lost_events(const std::string& mgmtdev, long count)
         std::printf("cannot open the monitor: %s\n", monitor.error().message.c_str());
         return 2;
     }
-    vdpa::Client client = open_or_die();
+    vdpa::Host host = open_or_die();
+    vdpa::Client& client = host.client();
     vdpa::DeviceBus bus;
     std::vector<std::string> names;
     for (long i = 0; i < count; ++i) {

@@ -149,8 +149,7 @@ int main(int argc, char** argv)
         std::cerr << "nlrecord: " << transport.error().message << "\n";
         return 1;
     }
-    auto client = open_client(std::make_unique<RecordingTransport>(*std::move(transport), out),
-                              ClientOptions{});
+    auto client = open_client(std::make_unique<RecordingTransport>(*std::move(transport), out));
     if (!client) {
         std::cerr << "nlrecord: " << client.error().message << "\n";
         return 1;

@@ -113,11 +113,11 @@ public:
             fs::create_symlink(target, path(dir + "/fd/" + std::to_string(fd)));
     }
 
-    DeviceBus bus() const
+    HostPaths paths() const
     {
-        return DeviceBus(
-            BusPaths{path("sys").string(), path("dev").string(), path("proc").string()});
+        return HostPaths{path("sys").string(), path("dev").string(), path("proc").string()};
     }
+    DeviceBus bus() const { return DeviceBus(paths()); }
 
 private:
     fs::path root_;

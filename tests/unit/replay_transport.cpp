@@ -80,7 +80,7 @@ std::string data_path(const std::string& file)
 
 Client replay_client(std::vector<Exchange> exchanges)
 {
-    auto client = open_client(std::make_unique<ReplayTransport>(std::move(exchanges)), {});
+    auto client = open_client(std::make_unique<ReplayTransport>(std::move(exchanges)));
     if (!client)
         throw std::runtime_error("replayed family resolution failed: " + client.error().message);
     return *std::move(client);

@@ -13,6 +13,8 @@
 #include <vdpa/bus.hpp>
 #include <vdpa/client.hpp>
 
+#include "host_impl.hpp"
+
 #include "captured_output.hpp"
 #include "options.hpp"
 #include "run.hpp"
@@ -44,9 +46,7 @@ inline CliRun run_cli(const std::string& args, Client client,
     cli::Session session(cli::RenderOptions{options->json, options->pretty, options->details},
                          out.out(), err.out());
     session.set_force(options->force);
-    session.use_client(std::move(client));
-    if (bus)
-        session.use_bus(std::move(*bus));
+    session.use_host(make_host(std::move(client), bus ? bus->paths() : HostPaths{}));
     int status = cli::run_command_line(session, options->words);
     err.out().flush();
     return {status, out.text(), err.text()};

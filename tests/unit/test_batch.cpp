@@ -9,6 +9,7 @@
 
 #include "captured_output.hpp"
 #include "fake_sysfs.hpp"
+#include "host_impl.hpp"
 #include "replay_transport.hpp"
 
 #include "batch.hpp"
@@ -245,9 +246,8 @@ TEST(RunBatch, ForceIsPerLine)
 
     testing::CapturedOutput out, err;
     Session session(RenderOptions{}, out.out(), err.out());
-    session.use_bus(root.bus());
     // The recording deletes t0 once, as the kernel answered.
-    session.use_client(testing::replay_client("lifecycle.nlrec"));
+    session.use_host(make_host(testing::replay_client("lifecycle.nlrec"), root.paths()));
     Batch batch = run(session, out, err, "dev del t0\ndev del t0 -f\ndev del t0\n", true);
     EXPECT_EQ(batch.status, 1);
     std::string refused =

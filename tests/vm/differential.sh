@@ -13,6 +13,9 @@
 #   group TITLE           start a group from a clean kernel (no devices)
 #   setup ARGS...         part of the group's state: `$REF ARGS`, must succeed
 #   setup-sh COMMAND...   part of the group's state: a shell command
+#   needs simulators      the group uses the simulators: with
+#                         NO_SIMULATORS=1 (a stock kernel) its cases are
+#                         left out, and a TAP comment says so
 #   same ARGS...          a read-only command, run on the group's state
 #   change ARGS...        a state-changing command: each binary starts from a
 #                         fresh copy of the group's state, and the states
@@ -44,6 +47,7 @@ set -u
 WORK=$(mktemp -d)
 SETUP=()
 STATE_BUILT=0
+LEAVE_OUT=
 
 # The group's state, built from a clean kernel; BEFORE is what kernel_state
 # reads once the drivers have settled. A change case compares the states
@@ -244,8 +248,12 @@ for cases in "$@"; do
     case "$line" in ''|'#'*) continue ;; esac
     directive=${line%% *}
     rest=${line#"$directive"}; rest=${rest# }
+    [ -z "$LEAVE_OUT" ] || [ "$directive" = group ] || continue
     case "$directive" in
-      group) SETUP=(); STATE_BUILT=0; echo "# group: $rest" ;;
+      group) SETUP=(); STATE_BUILT=0; LEAVE_OUT=; echo "# group: $rest" ;;
+      needs)
+        [ "$rest" = simulators ] || { echo "Bail out! $cases: needs what? $line"; exit 1; }
+        [ "${NO_SIMULATORS:-0}" = 1 ] && { LEAVE_OUT=yes; echo "# left out: the group needs the simulators"; } ;;
       setup) SETUP+=("\"\$REF\" $rest"); STATE_BUILT=0 ;;
       setup-sh) SETUP+=("$rest"); STATE_BUILT=0 ;;
       same) eval "set -- $rest"; case_same "$@" ;;

@@ -97,3 +97,39 @@ refusal_problems() {
     diff -u --label before --label after <(printf '%s\n' "$BEFORE") <(printf '%s\n' "$2") | sed 1,2d
   fi
 }
+
+# VDUSE block devices served by qemu-storage-daemon: the vDPA devices a
+# stock kernel (no simulators) can have.
+#
+# vduse_blk_export NAME [MIB]: a VDUSE block device NAME backed by a file
+# of MIB MiB (default 16) under /run (tmpfs), unless it is served already.
+# It is not on the vDPA bus yet: `dev add name NAME mgmtdev vduse` puts it
+# there. The backing file is $VDUSE_BLK_DIR/NAME.img.
+VDUSE_BLK_DIR=/run/vduse-blk
+vduse_blk_export() {
+  local name=$1 mib=${2:-16} try
+  [ -e "/dev/vduse/$name" ] && return 0
+  mkdir -p "$VDUSE_BLK_DIR"
+  truncate -s "${mib}M" "$VDUSE_BLK_DIR/$name.img" || return 1
+  # --daemonize returns once the export exists; its descriptors must not
+  # keep a caller's pipes open.
+  qemu-storage-daemon --daemonize --pidfile "$VDUSE_BLK_DIR/$name.pid" \
+    --blockdev "driver=file,node-name=file-$name,filename=$VDUSE_BLK_DIR/$name.img,cache.direct=off" \
+    --export "type=vduse-blk,id=export-$name,node-name=file-$name,name=$name,writable=on" \
+    </dev/null >"$VDUSE_BLK_DIR/$name.log" 2>&1 ||
+    { echo "qemu-storage-daemon failed: $(cat "$VDUSE_BLK_DIR/$name.log")" >&2; return 1; }
+  for try in $(seq 50); do [ -e "/dev/vduse/$name" ] && return 0; sleep 0.1; done
+  echo "qemu-storage-daemon made no /dev/vduse/$name" >&2
+  return 1
+}
+
+# vduse_blk_stop NAME: off the vDPA bus, then the server stops (the
+# teardown order the kernel needs: the device first, then its server).
+vduse_blk_stop() {
+  local name=$1 pid try
+  [ -e "/sys/bus/vdpa/devices/$name" ] && "$REF" dev del "$name" >/dev/null 2>&1
+  pid=$(cat "$VDUSE_BLK_DIR/$name.pid" 2>/dev/null) || return 0
+  kill "$pid" 2>/dev/null
+  for try in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$VDUSE_BLK_DIR/$name".{img,pid,log}
+}

@@ -4,13 +4,23 @@
 # vdpa monitor, started in the background, reports what happens to a net
 # and a block device in order: add, bind, what the driver makes of it,
 # unbind, delete. In text and as JSON lines.
+#
+# With MONITOR_BED=vduse (a stock kernel, no simulator), the life is a
+# VDUSE disk's, served by qemu-storage-daemon, and so is the probe's.
 set -u
 . "$(dirname "$0")/lib.sh"
 reset_state
 WORK=$(mktemp -d)
+BED=${MONITOR_BED:-simulators}
 
 # The same life for both runs; each step waits for the command to return.
 life() {
+  if [ "$BED" = vduse ]; then
+    "$VDPA" dev add name b0 mgmtdev vduse driver virtio_vdpa
+    "$VDPA" dev set name b0 driver vhost_vdpa
+    "$VDPA" dev del b0
+    return
+  fi
   "$VDPA" dev add name n0 mgmtdev vdpasim_net
   "$VDPA" dev set name n0 driver vhost_vdpa
   "$VDPA" dev set name n0 driver none
@@ -45,7 +55,7 @@ watch() {
     last='{"object":"dev","action":"del","dev":"b0"}'
   fi
   for try in $(seq 1 50); do
-    "$VDPA" dev add name probe mgmtdev vdpasim_net driver none && "$VDPA" dev del probe
+    "$VDPA" dev add name probe mgmtdev "$PROBE_MGMTDEV" driver none && "$VDPA" dev del probe
     grep -qxF -e "$probe" "$output.raw" && break
     sleep 0.2
   done
@@ -56,6 +66,13 @@ watch() {
   echo $? >"$output.rc"
   grep -v -e '^[a-z]* [a-z]* probe\( \|$\)' -e '"dev":"probe"[,}]' "$output.raw" >"$output"
 }
+
+PROBE_MGMTDEV=vdpasim_net
+if [ "$BED" = vduse ]; then
+  PROBE_MGMTDEV=vduse
+  vduse_blk_export probe 1 && vduse_blk_export b0 ||
+    { echo "Bail out! qemu-storage-daemon cannot serve the disks"; exit 1; }
+fi
 
 watch "$WORK/text"
 expected='dev add n0
@@ -82,6 +99,7 @@ chardev add b0 /dev/vhost-vdpa-[0-9]+
 chardev del b0 /dev/vhost-vdpa-[0-9]+
 dev unbind b0 driver vhost_vdpa
 dev del b0'
+[ "$BED" = vduse ] && expected=${expected#*dev del n0$'\n'}
 # in_order FILE text|json: the events of FILE are the expected ones, in
 # order. A JSON event is read as the line text would print for it, and
 # must have exactly the keys that event has.
@@ -125,6 +143,10 @@ check "the JSON monitor exits 0 on SIGTERM" test "$(cat "$WORK/json.rc")" = 0
 
 # The examples of vdpa-monitor(8) are the net device's part of these runs
 # (the page shows one boot's numbers: eth0, virtio2, vhost-vdpa-0).
+if [ "$BED" = vduse ]; then
+  vduse_blk_stop b0; vduse_blk_stop probe
+  rm -rf "$WORK"; reset_state; tap_done; exit
+fi
 if python3 - "$(dirname "$0")/../../man/vdpa-monitor.8" "$WORK/text" "$WORK/json" <<'PY'
 import re, sys
 page = open(sys.argv[1]).read().replace("\\-", "-")

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <vdpa/provision.hpp>
+#include <vdpa/host.hpp>
 
 #include "commands/commands.hpp"
 #include "commands/show.hpp"
@@ -28,21 +28,29 @@ int fail_in_use(Session& session, const Error& error)
 
 int dev_show(Session& session, const Arguments& arguments)
 {
+    if (session.render_options().details) {
+        // -d: what the bus adds, or nothing it could not tell.
+        FetchOne<DetailedDevice> one;
+        if (arguments.device)
+            one = [&](Host& host) { return host.get_detailed_device(*arguments.device); };
+        return show_section<DetailedDevice>(
+            session, "dev", one,
+            [](Host& host, const RecordSink<DetailedDevice>& sink) {
+                return host.for_each_detailed_device(sink);
+            },
+            [](Renderer& renderer, const DetailedDevice& detailed) {
+                renderer.device(detailed.device, detailed.bus ? &*detailed.bus : nullptr);
+            });
+    }
     FetchOne<Device> one;
     if (arguments.device)
-        one = [&](Client& client) { return client.get_device(*arguments.device); };
-    bool details = session.render_options().details;
+        one = [&](Host& host) { return host.client().get_device(*arguments.device); };
     return show_section<Device>(
         session, "dev", one,
-        [](Client& client, const RecordSink<Device>& sink) { return client.for_each_device(sink); },
-        [&](Renderer& renderer, const Device& device) {
-            if (!details)
-                return renderer.device(device, nullptr);
-            // A device deleted since the dump, or sysfs unreadable: what
-            // netlink said, and nothing the bus could not tell.
-            auto found = session.bus().details(device.name);
-            renderer.device(device, found ? &*found : nullptr);
-        });
+        [](Host& host, const RecordSink<Device>& sink) {
+            return host.client().for_each_device(sink);
+        },
+        [](Renderer& renderer, const Device& device) { renderer.device(device, nullptr); });
 }
 
 int dev_add(Session& session, const Arguments& arguments)
@@ -54,14 +62,10 @@ int dev_add(Session& session, const Arguments& arguments)
     request.mac = arguments.mac;
     request.mtu = arguments.mtu;
     request.max_vq_pairs = arguments.max_vqp;
-    Client* client = session.client();
-    if (!client)
+    Host* host = session.host();
+    if (!host)
         return 1;
-    if (!arguments.driver)
-        return session.finish(client->add_device(request));
-
-    DeviceAddition addition = add_device_with_driver(*client, session.bus(), request,
-                                                     *arguments.driver, bind_options(session));
+    DeviceAddition addition = host->add_device(request, arguments.driver, bind_options(session));
     if (!addition.added || addition.ok())
         return session.finish(addition.added);
     session.fail(addition.bound->error());
@@ -77,63 +81,44 @@ int dev_add(Session& session, const Arguments& arguments)
 
 int dev_del(Session& session, const Arguments& arguments)
 {
-    // Deleting a device a process holds open pulls it from under that
-    // process (a VM), and the kernel waits for it to close the device. A
-    // device sysfs does not know is the kernel's to report.
-    if (!session.force())
-        if (auto free = session.bus().check_not_in_use(*arguments.device);
-            !free && free.error().kind != ErrorKind::not_found)
-            return fail_in_use(session, free.error());
-    Client* client = session.client();
-    if (!client)
+    Host* host = session.host();
+    if (!host)
         return 1;
-    return session.finish(client->delete_device(*arguments.device));
+    DeviceDeletion deletion = host->delete_device(*arguments.device, {session.force()});
+    if (!deletion.ok())
+        return fail_in_use(session, deletion.deleted.error());
+    return session.finish(deletion.deleted);
 }
 
 int dev_set(Session& session, const Arguments& arguments)
 {
-    // The kernel answers a bare "Operation not supported" to a request
-    // that changes nothing; say what is missing instead.
+    // Our own words for a command line that changes nothing, with the help.
     if (!arguments.mac && !arguments.driver)
         return session.usage_error("Nothing to set: give an attribute to change.\n" +
                                    session.command_help());
-    const std::string& name = *arguments.device;
-    // Everything the driver change needs is checked before anything
-    // changes, the holders too: a refused move must not leave a new MAC.
-    if (arguments.driver)
-        if (auto ready = session.bus().check_bind(name, *arguments.driver, bind_options(session));
-            !ready)
-            return fail_in_use(session, ready.error());
-    Result<Ack> changed = Ack{};
-    if (arguments.mac) {
-        Client* client = session.client();
-        if (!client)
-            return 1;
-        changed = client->change_device({name, arguments.mac});
-        if (!changed)
-            return session.fail(changed.error());
-    }
-    if (arguments.driver)
-        if (auto moved = session.bus().bind(name, *arguments.driver, bind_options(session));
-            !moved) {
-            fail_in_use(session, moved.error());
-            if (arguments.mac)
-                session.err().print("The MAC address of \"{}\" was already changed to {}.\n", name,
-                                    arguments.mac->to_string());
-            return 1;
-        }
-    return session.finish(changed);
+    Host* host = session.host();
+    if (!host)
+        return 1;
+    DeviceChangeOutcome outcome = host->change_device(
+        {*arguments.device, arguments.mac, arguments.driver}, bind_options(session));
+    if (outcome.ok())
+        return session.finish(outcome.result);
+    fail_in_use(session, outcome.result.error());
+    if (outcome.mac_changed)
+        session.err().print("The MAC address of \"{}\" was already changed to {}.\n",
+                            *arguments.device, arguments.mac->to_string());
+    return 1;
 }
 
 int dev_config_show(Session& session, const Arguments& arguments)
 {
     FetchOne<DeviceConfig> one;
     if (arguments.device)
-        one = [&](Client& client) { return client.get_device_config(*arguments.device); };
+        one = [&](Host& host) { return host.client().get_device_config(*arguments.device); };
     return show_section<DeviceConfig>(
         session, "config", one,
-        [](Client& client, const RecordSink<DeviceConfig>& sink) {
-            return client.for_each_device_config(sink);
+        [](Host& host, const RecordSink<DeviceConfig>& sink) {
+            return host.client().for_each_device_config(sink);
         },
         [](Renderer& renderer, const DeviceConfig& config) { renderer.config(config); });
 }
@@ -142,7 +127,9 @@ int dev_vstats_show(Session& session, const Arguments& arguments)
 {
     return show_section<QueueStats>(
         session, "vstats",
-        [&](Client& client) { return client.get_queue_stats(*arguments.device, *arguments.qidx); },
+        [&](Host& host) {
+            return host.client().get_queue_stats(*arguments.device, *arguments.qidx);
+        },
         nullptr, [](Renderer& renderer, const QueueStats& stats) { renderer.queue_stats(stats); });
 }
 

@@ -8,36 +8,38 @@ namespace vdpa::cli {
 
 int mgmtdev_show(Session& session, const Arguments& arguments)
 {
-    bool details = session.render_options().details;
-    // -d counts each parent's devices: one device dump, done first so
-    // the management devices still stream.
-    std::optional<DeviceCounts> counts;
-    if (details) {
-        Client* client = session.client();
-        if (!client)
-            return 1;
-        auto counted = client->count_devices();
-        if (!counted)
-            return session.fail(counted.error());
-        counts = *std::move(counted);
+    if (!session.render_options().details) {
+        FetchOne<MgmtDev> one;
+        if (arguments.mgmtdev)
+            one = [&](Host& host) { return host.client().get_mgmtdev(*arguments.mgmtdev); };
+        return show_section<MgmtDev>(
+            session, "mgmtdev", one,
+            [](Host& host, const RecordSink<MgmtDev>& sink) {
+                return host.client().for_each_mgmtdev(sink);
+            },
+            [](Renderer& renderer, const MgmtDev& mgmtdev) { renderer.mgmtdev(mgmtdev, nullptr); });
     }
 
-    FetchOne<MgmtDev> one;
+    // -d counts each parent's devices: one device dump, done first (a
+    // failure prints no section) so that the management devices still stream.
+    Host* host = session.host();
+    if (!host)
+        return 1;
+    auto counted = host->client().count_devices();
+    if (!counted)
+        return session.fail(counted.error());
+    const DeviceCounts& counts = *counted;
+    FetchOne<DetailedMgmtDev> one;
     if (arguments.mgmtdev)
-        one = [&](Client& client) { return client.get_mgmtdev(*arguments.mgmtdev); };
-    return show_section<MgmtDev>(
+        one = [&](Host& opened) { return opened.get_detailed_mgmtdev(*arguments.mgmtdev, counts); };
+    return show_section<DetailedMgmtDev>(
         session, "mgmtdev", one,
-        [](Client& client, const RecordSink<MgmtDev>& sink) {
-            return client.for_each_mgmtdev(sink);
+        [&](Host& opened, const RecordSink<DetailedMgmtDev>& sink) {
+            return opened.for_each_detailed_mgmtdev(counts, sink);
         },
-        [&](Renderer& renderer, const MgmtDev& mgmtdev) {
-            if (!counts)
-                return renderer.mgmtdev(mgmtdev, nullptr);
-            MgmtDevExtras extras;
-            if (auto found = session.bus().mgmtdev_details(mgmtdev.handle))
-                extras.sysfs = *found;
-            extras.devices = counts->of(mgmtdev.handle);
-            renderer.mgmtdev(mgmtdev, &extras);
+        [](Renderer& renderer, const DetailedMgmtDev& detailed) {
+            MgmtDevExtras extras{detailed.bus, detailed.devices};
+            renderer.mgmtdev(detailed.mgmtdev, &extras);
         });
 }
 

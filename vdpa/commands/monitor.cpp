@@ -81,7 +81,7 @@ private:
 
 int monitor(Session& session, const Arguments&)
 {
-    auto opened = BusMonitor::open(session.bus().paths());
+    auto opened = BusMonitor::open(session.paths());
     if (!opened)
         return session.fail(opened.error());
     StopSignals signals;

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string_view>
 
-#include <vdpa/client.hpp>
+#include <vdpa/host.hpp>
 
 #include "render/renderer.hpp"
 #include "session.hpp"
@@ -16,9 +16,9 @@
 namespace vdpa::cli {
 
 template <typename Record>
-using FetchOne = std::function<Result<Record>(Client&)>;
+using FetchOne = std::function<Result<Record>(Host&)>;
 template <typename Record>
-using FetchAll = std::function<Result<void>(Client&, const RecordSink<Record>&)>;
+using FetchAll = std::function<Result<void>(Host&, const RecordSink<Record>&)>;
 template <typename Record>
 using RenderRecord = std::function<void(Renderer&, const Record&)>;
 
@@ -27,20 +27,20 @@ template <typename Record>
 int show_section(Session& session, std::string_view section, const FetchOne<Record>& fetch_one,
                  const FetchAll<Record>& fetch_all, const RenderRecord<Record>& render)
 {
-    Client* client = session.client();
-    if (!client)
+    Host* host = session.host();
+    if (!host)
         return 1;
     Renderer& renderer = session.renderer();
     renderer.begin_section(section);
     Result<void> result;
     if (fetch_one) {
-        auto record = fetch_one(*client);
+        auto record = fetch_one(*host);
         if (record)
             render(renderer, *record);
         else
             result = std::move(record).error();
     } else {
-        result = fetch_all(*client, [&](const Record& record) { render(renderer, record); });
+        result = fetch_all(*host, [&](const Record& record) { render(renderer, record); });
     }
     renderer.end_section();
     session.document_printed();

@@ -50,13 +50,13 @@ void end_document(Session& session)
 
 int state_show(Session& session, const Arguments&)
 {
-    Client* client = session.client();
-    if (!client)
-        return 1;
-    auto host = read_host_state(*client, session.bus());
+    Host* host = session.host();
     if (!host)
-        return session.fail(host.error());
-    render_state_spec(session.out(), state_spec_of(*host), session.render_options().pretty);
+        return 1;
+    auto state = read_host_state(host->client(), host->bus());
+    if (!state)
+        return session.fail(state.error());
+    render_state_spec(session.out(), state_spec_of(*state), session.render_options().pretty);
     end_document(session);
     return 0;
 }
@@ -76,8 +76,8 @@ int state_apply(Session& session, const Arguments& arguments)
         session.err().print("Nothing was changed.\n");
         return 1;
     }
-    Client* client = session.client();
-    if (!client)
+    Host* host = session.host();
+    if (!host)
         return 1;
     StateApplyOptions options;
     options.prune = arguments.prune;
@@ -85,7 +85,7 @@ int state_apply(Session& session, const Arguments& arguments)
     options.force = session.force();
     if (arguments.wait_seconds)
         options.wait = std::chrono::seconds(*arguments.wait_seconds);
-    StateApplication application = apply_state(*client, session.bus(), reading.spec, options);
+    StateApplication application = apply_state(*host, reading.spec, options);
     if (!application.prepared)
         return session.fail(application.prepared.error());
 

@@ -11,13 +11,14 @@
 // devices/*/driver_override under /sys/bus/vdpa.
 //
 // A DeviceBus is a value that remembers the virtio devices its own bind()
-// calls saw appear (see details()); use one per thread.
+// calls saw appear (see details()); use one per thread. A Host (host.hpp)
+// holds one on its paths.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 
 #include <vdpa/export.hpp>
 #include <vdpa/model.hpp>
+#include <vdpa/paths.hpp>
 #include <vdpa/result.hpp>
 
 namespace vdpa {
@@ -66,12 +68,6 @@ struct VDPA_EXPORT Holder {
     std::string command; // from /proc/PID/comm
 };
 
-struct VDPA_EXPORT BusPaths {
-    std::string sysfs = "/sys";
-    std::string dev = "/dev";
-    std::string proc = "/proc";
-};
-
 struct VDPA_EXPORT BindOptions {
     // Unbind from vhost_vdpa without looking for holders. If a process
     // holds the device open, the kernel waits for it to close it.
@@ -82,9 +78,14 @@ struct VDPA_EXPORT BindOptions {
 
 class VDPA_EXPORT DeviceBus {
 public:
-    explicit DeviceBus(BusPaths paths = {});
+    explicit DeviceBus(HostPaths paths = {});
+    DeviceBus(const DeviceBus& other);
+    DeviceBus& operator=(const DeviceBus& other);
+    DeviceBus(DeviceBus&&) noexcept;
+    DeviceBus& operator=(DeviceBus&&) noexcept;
+    ~DeviceBus();
 
-    const BusPaths& paths() const { return paths_; }
+    const HostPaths& paths() const;
 
     // What sysfs shows about a device. ErrorKind::not_found when there is
     // no such vDPA device; ErrorKind::invalid_argument for a bad name.
@@ -167,15 +168,9 @@ public:
     Result<DeviceDetails> wait_ready(std::string_view device, BusDriver driver,
                                      std::chrono::milliseconds timeout) const;
 
-private:
-    // A virtio device as bind() saw it appear: its name, where it is, and
-    // its sysfs inode (a new device of the same name gets a new one).
-    struct VirtioIdentity {
-        std::string name;
-        std::string real_path;
-        std::uint64_t inode = 0;
-    };
+    struct Impl;
 
+private:
     // What a wait does when the virtio device cannot be named because
     // its parent is shared: fail at once, take the device as ready, or
     // keep waiting (bind() names it as it appears).
@@ -198,8 +193,8 @@ private:
                                std::chrono::milliseconds timeout, Unnamed unnamed,
                                const std::function<Result<void>()>& before_each) const;
 
-    BusPaths paths_;
-    std::map<std::string, VirtioIdentity, std::less<>> bound_virtio_;
+    // The paths, and the virtio devices bind() saw appear.
+    std::unique_ptr<Impl> impl_;
 };
 
 } // namespace vdpa

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
-// libvdpa's entry point: a connection to the kernel's vdpa generic netlink
-// family. Every call returns a Result; none prints, exits or reads the
-// environment. Dumps hand each record to a callback as it arrives, so
+// A connection to the kernel's vdpa generic netlink family, opened by a
+// Host (host.hpp), which owns it. Every call returns a Result; none
+// prints, exits or reads the environment. Dumps hand each record to a callback as it arrives, so
 // memory does not grow with the number of devices.
 //
 // Errors common to every call that talks to the kernel:
@@ -25,33 +25,17 @@
 
 namespace vdpa {
 
-struct VDPA_EXPORT ClientOptions {
-    // Where sysfs is mounted; tests point it elsewhere.
-    std::string sysfs_root = "/sys";
-    // The socket's receive buffer (SO_RCVBUF) in bytes; 0 keeps the
-    // system's default. Dumps work with any size, in more system calls
-    // when it is small.
-    int socket_receive_buffer = 0;
-};
-
 template <typename T>
 using RecordSink = std::function<void(const T&)>;
 
 class VDPA_EXPORT Client {
 public:
-    // Opens a generic netlink socket and resolves the vdpa family once.
-    // Errors: ErrorKind::family_missing (vdpa module not loaded, or a
-    // kernel without CONFIG_VDPA), ErrorKind::wrong_namespace (the module
-    // is loaded but the family only exists in the initial network
-    // namespace), ErrorKind::system.
-    static Result<Client> open(const ClientOptions& options = {});
-
+    // Host::open() opens one; see its errors.
     Client(Client&&) noexcept;
     Client& operator=(Client&&) noexcept;
     ~Client();
 
     const FamilyInfo& family() const;
-    const ClientOptions& options() const;
 
     // The for_each_ calls stream a dump: `sink` sees each record as it
     // arrives. If replies are lost on the way (ENOBUFS, ErrorKind::system)
@@ -80,8 +64,11 @@ public:
     // attributes the parent cannot apply.
     Result<Ack> add_device(const NewDevice& request);
     Result<Ack> delete_device(std::string_view name);
+    // Deletes without looking for holders: Host::delete_device refuses a
+    // device a process holds open.
     // Changes device attributes (Linux 6.12). ErrorKind::unsupported on
     // older kernels; ErrorKind::invalid_argument when nothing is to change.
+    // Host::change_device also moves the device between drivers.
     Result<Ack> change_device(const DeviceChange& change);
 
     // Configuration space (Linux 5.16; ErrorKind::unsupported before).

@@ -8,8 +8,8 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,7 +58,12 @@ VDPA_EXPORT std::optional<Uevent> parse_uevent(std::span<const std::byte> datagr
 // nothing in the uevent says which vDPA device it belongs to.
 class VDPA_EXPORT BusEventDecoder {
 public:
-    explicit BusEventDecoder(BusPaths paths = {});
+    explicit BusEventDecoder(HostPaths paths = {});
+    BusEventDecoder(const BusEventDecoder& other);
+    BusEventDecoder& operator=(const BusEventDecoder& other);
+    BusEventDecoder(BusEventDecoder&&) noexcept;
+    BusEventDecoder& operator=(BusEventDecoder&&) noexcept;
+    ~BusEventDecoder();
 
     // Learns (again) the devices and drivers that exist now.
     void scan();
@@ -66,11 +71,11 @@ public:
     // The events `uevent` means (often none, sometimes two).
     std::vector<BusEvent> decode(const Uevent& uevent);
 
+    struct Impl;
+
 private:
-    BusPaths paths_;
-    std::set<std::string> devices_;
-    std::map<std::string, std::string> drivers_;  // device -> bound driver
-    std::map<std::string, std::string> chardevs_; // device -> /dev/vhost-vdpa-N
+    // The paths, and what it remembers of devices, drivers, nodes.
+    std::unique_ptr<Impl> impl_;
 };
 
 struct VDPA_EXPORT MonitorOptions {
@@ -84,8 +89,8 @@ struct VDPA_EXPORT MonitorOptions {
 class VDPA_EXPORT BusMonitor {
 public:
     // Subscribes to the kernel's uevents. Errors: ErrorKind::system.
-    static Result<BusMonitor> open(BusPaths paths = {});
-    static Result<BusMonitor> open(BusPaths paths, const MonitorOptions& options);
+    static Result<BusMonitor> open(HostPaths paths = {});
+    static Result<BusMonitor> open(HostPaths paths, const MonitorOptions& options);
 
     BusMonitor(BusMonitor&&) noexcept;
     BusMonitor& operator=(BusMonitor&&) noexcept;
@@ -99,13 +104,14 @@ public:
     Result<std::optional<BusEvent>> next(std::chrono::milliseconds timeout);
 
     // For callers with their own poll loop: readable when events wait.
-    int fd() const { return fd_; }
+    int fd() const;
+
+    struct Impl;
 
 private:
-    BusMonitor(int fd, BusPaths paths);
-    int fd_ = -1;
-    BusEventDecoder decoder_;
-    std::vector<BusEvent> pending_;
+    BusMonitor(int fd, HostPaths paths);
+    // The socket, the decoder, the events decoded but not yet returned.
+    std::unique_ptr<Impl> impl_;
 };
 
 } // namespace vdpa

@@ -29,6 +29,22 @@ enum class ErrorKind {
     ambiguous,        // sysfs cannot tell which of several objects is the one asked for
 };
 
+// What the running kernel lacks, for ErrorKind::unsupported, so that a
+// caller can say it in its own words (vdpa(8) names its commands).
+enum class Capability {
+    none,
+    change_attributes,  // Linux 6.12: changing an existing device's MAC address
+    device_config,      // Linux 5.16: reading configuration space
+    queue_stats,        // Linux 5.19: reading vendor queue statistics
+    provision_mac,      // Linux 5.16: a MAC address for a new device
+    provision_mtu,      // Linux 5.16: an MTU for a new device
+    provision_max_vqp,  // Linux 5.17: the number of queue pairs of a new device
+    provision_features, // Linux 6.1: the device features of a new device
+};
+
+// The first Linux release with `capability` ("6.12"); empty for none.
+VDPA_EXPORT const char* minimum_linux(Capability capability);
+
 struct VDPA_EXPORT Error {
     ErrorKind kind = ErrorKind::system;
     // Positive errno value; 0 when the error is not an errno.
@@ -39,12 +55,16 @@ struct VDPA_EXPORT Error {
     // The request attribute the kernel pointed at (extended ack offset or
     // missing-attribute report), 0 when none.
     std::uint16_t attribute = 0;
+    // For ErrorKind::unsupported: what the kernel lacks.
+    Capability missing = Capability::none;
 
     static Error kernel(int errnum, std::string message, std::uint16_t attribute = 0);
     static Error system(int errnum, std::string message);
     static Error protocol(std::string message);
     static Error invalid(std::string message);
     static Error make(ErrorKind kind, int errnum, std::string message);
+    // ErrorKind::unsupported, EOPNOTSUPP.
+    static Error unsupported(Capability missing, std::string message);
 };
 
 // A value or an Error. Small on purpose: no exceptions cross the library

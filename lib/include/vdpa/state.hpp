@@ -20,6 +20,7 @@
 
 #include <vdpa/bus.hpp>
 #include <vdpa/client.hpp>
+#include <vdpa/host.hpp>
 #include <vdpa/export.hpp>
 #include <vdpa/model.hpp>
 #include <vdpa/result.hpp>
@@ -176,7 +177,7 @@ struct VDPA_EXPORT ApplyOptions {
 // Carries out `plan` in order, stopping at the first failure: the outcome
 // of each action says done, failed (with its error) or not done. A plan
 // that refused() is not started: its refusals fail and nothing is done.
-VDPA_EXPORT ApplyReport apply_plan(Client& client, DeviceBus& bus, const StatePlan& plan,
+VDPA_EXPORT ApplyReport apply_plan(Host& host, const StatePlan& plan,
                                    const ApplyOptions& options = {});
 
 struct VDPA_EXPORT StateApplyOptions {
@@ -205,7 +206,7 @@ struct VDPA_EXPORT StateApplication {
 // options.check, applies the plan (apply_plan: a plan that refused()
 // changes nothing). Errors in `prepared`: those of read_host_state;
 // ErrorKind::system when uevents cannot be received.
-VDPA_EXPORT StateApplication apply_state(Client& client, DeviceBus& bus, const StateSpec& desired,
+VDPA_EXPORT StateApplication apply_state(Host& host, const StateSpec& desired,
                                          const StateApplyOptions& options = {});
 
 VDPA_EXPORT std::string_view action_kind_name(PlannedAction::Kind kind);

@@ -5,10 +5,12 @@
 
 #include <vdpa/bus.hpp>
 #include <vdpa/client.hpp>
+#include <vdpa/export.hpp>
 #include <vdpa/family.hpp>
 #include <vdpa/features.hpp>
+#include <vdpa/host.hpp>
 #include <vdpa/model.hpp>
 #include <vdpa/monitor.hpp>
-#include <vdpa/provision.hpp>
+#include <vdpa/paths.hpp>
 #include <vdpa/result.hpp>
 #include <vdpa/state.hpp>

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// One virtio-blk queue served through its own io_uring: every chain the
+// driver made available is parsed and submitted in one batch per kick,
+// completions are reaped in bulk, and the driver is interrupted once per
+// batch when it asks to be. The event loop waits on the ring alone: the
+// kick eventfd and the stop eventfd are reads on the same ring.
+#pragma once
+
+#include "blk/blk_request.hpp"
+#include "virtio/virtqueue.hpp"
+
+#include <liburing.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace vdpa::device {
+
+class BlkQueue {
+public:
+    // file: the backing file, opened read-write or read-only as disk says.
+    BlkQueue(MemoryMap &memory, int file, const BlkDisk &disk);
+    BlkQueue(const BlkQueue &) = delete;
+    BlkQueue &operator=(const BlkQueue &) = delete;
+    ~BlkQueue();
+
+    // Sets up the io_uring for entries requests; error message or empty.
+    std::string init(std::uint32_t entries);
+    Virtqueue &virtqueue() { return queue_; }
+
+    // Submits again the chains a previous server left in flight.
+    void resubmit(const std::vector<std::uint16_t> &heads);
+    // Takes every available chain and submits its I/O in one batch.
+    void process_available();
+    // Reaps completions (waiting for one when wait); returns how many
+    // requests completed.
+    unsigned reap(bool wait);
+    unsigned in_flight() const { return in_flight_; }
+
+    // Runs until stop_fd is readable and nothing is in flight. interrupt
+    // is called when the driver is to be told of used buffers.
+    void run(int kick_fd, int stop_fd, const std::function<void()> &interrupt);
+
+private:
+    struct Slot {
+        Chain chain;
+        BlkRequest request;
+    };
+    void start(std::uint16_t head);
+    void complete(std::uint16_t head, std::uint8_t status, std::uint32_t written);
+    io_uring_sqe *next_sqe();
+    bool handle_cqe(io_uring_cqe *cqe, int kick_fd, bool &stopping);
+
+    MemoryMap &memory_;
+    Virtqueue queue_;
+    int file_;
+    BlkDisk disk_;
+    io_uring ring_{};
+    bool ring_ready_ = false;
+    std::vector<Slot> slots_;
+    Chain scratch_;
+    unsigned in_flight_ = 0;
+    unsigned completed_ = 0;
+    std::uint64_t kick_count_ = 0;
+    std::uint64_t stop_count_ = 0;
+    bool kick_armed_ = false; // a read of the kick eventfd is queued
+};
+
+} // namespace vdpa::device

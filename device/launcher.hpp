@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//
+// The entry point for `vdpa dev add ... mgmtdev vduse file PATH`: starts
+// a detached block server for the device and returns once it answers the
+// kernel, so `vdpa dev add` can follow. The server creates the VDUSE
+// device itself; on failure nothing is left (the server undoes what it
+// made before it exits).
+#pragma once
+
+#include "server/blk_server.hpp"
+
+#include <sys/types.h>
+
+namespace vdpa::device {
+
+// server_exe: the vdpa-blk-server binary. On success pid is the serving
+// process. The error carries the server's own message (its stderr).
+DeviceError launch_blk_server(const std::string &server_exe, const ServerOptions &options,
+                              pid_t &pid);
+
+// The arguments launch_blk_server passes (without --detach/--pidfile).
+std::vector<std::string> blk_server_arguments(const ServerOptions &options);
+
+} // namespace vdpa::device

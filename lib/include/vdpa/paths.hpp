@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Where a host's vDPA subsystem shows itself in the file system. One set
+// for everything libvdpa reads or writes there (the bus in sysfs, the
+// vhost nodes in /dev, the holders in /proc); tests point it at a
+// recorded or made-up tree.
+#pragma once
+
+#include <string>
+
+#include <vdpa/export.hpp>
+
+namespace vdpa {
+
+struct VDPA_EXPORT HostPaths {
+    std::string sysfs = "/sys";
+    std::string dev = "/dev";
+    std::string proc = "/proc";
+};
+
+} // namespace vdpa
