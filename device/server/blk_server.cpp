@@ -16,13 +16,6 @@ namespace vdpa::device {
 
 namespace virtio = uapi::virtio;
 
-namespace {
-DeviceError errno_error(std::string what)
-{
-    int code = errno;
-    return DeviceError{code, what + ": " + std::strerror(code)};
-}
-} // namespace
 
 BlkServer::~BlkServer()
 {

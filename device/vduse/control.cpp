@@ -13,13 +13,13 @@ namespace vdpa::device {
 
 namespace vduse = uapi::vduse;
 
-namespace {
-
 DeviceError errno_error(std::string what)
 {
     int code = errno;
     return DeviceError{code, what + ": " + std::strerror(code)};
 }
+
+namespace {
 
 struct ControlFd {
     int fd = -1;

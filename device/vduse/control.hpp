@@ -15,6 +15,10 @@ struct DeviceError {
     explicit operator bool() const { return code != 0 || !message.empty(); }
 };
 
+// The error of the system call that just failed: errno, and WHAT with its
+// strerror text. Call it before anything else can change errno.
+DeviceError errno_error(std::string what);
+
 struct VduseDeviceSpec {
     std::string name;
     std::uint32_t device_id = 0;

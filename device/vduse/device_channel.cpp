@@ -12,13 +12,6 @@ namespace vdpa::device {
 
 namespace vduse = uapi::vduse;
 
-namespace {
-DeviceError errno_error(std::string what)
-{
-    int code = errno;
-    return DeviceError{code, what + ": " + std::strerror(code)};
-}
-} // namespace
 
 int serve_one_request(int fd, VduseRequestHandler &handler)
 {
