@@ -17,7 +17,7 @@ constexpr std::uint64_t tag_stop = 2ull << 32;
 } // namespace
 
 BlkQueue::BlkQueue(MemoryMap &memory, int file, const BlkDisk &disk)
-    : memory_(memory), queue_(memory), file_(file), disk_(disk)
+    : queue_(memory), file_(file), disk_(disk)
 {
 }
 

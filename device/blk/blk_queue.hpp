@@ -53,7 +53,6 @@ private:
     io_uring_sqe *next_sqe();
     bool handle_cqe(io_uring_cqe *cqe, int kick_fd, bool &stopping);
 
-    MemoryMap &memory_;
     Virtqueue queue_;
     int file_;
     BlkDisk disk_;
