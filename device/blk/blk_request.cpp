@@ -8,44 +8,51 @@ namespace vdpa::device {
 
 namespace blk = uapi::virtio::blk;
 
-std::uint64_t copy_from_buffers(const std::vector<iovec> &buffers, std::uint64_t offset,
-                                void *to, std::uint64_t length)
+namespace {
+
+// Walks LENGTH bytes of BUFFERS from OFFSET, handing each contiguous piece
+// (its address, where it starts in the walk, its size) to COPY; returns how
+// many bytes the buffers held, at most LENGTH.
+template <typename Copy>
+std::uint64_t for_each_piece(const std::vector<iovec> &buffers, std::uint64_t offset,
+                             std::uint64_t length, Copy copy)
 {
-    auto *dst = static_cast<std::byte *>(to);
-    std::uint64_t copied = 0;
+    std::uint64_t walked = 0;
     for (const auto &b : buffers) {
-        if (copied == length)
+        if (walked == length)
             break;
         if (offset >= b.iov_len) {
             offset -= b.iov_len;
             continue;
         }
-        const std::uint64_t n = std::min<std::uint64_t>(b.iov_len - offset, length - copied);
-        std::memcpy(dst + copied, static_cast<std::byte *>(b.iov_base) + offset, n);
-        copied += n;
+        const std::uint64_t n = std::min<std::uint64_t>(b.iov_len - offset, length - walked);
+        copy(static_cast<std::byte *>(b.iov_base) + offset, walked, n);
+        walked += n;
         offset = 0;
     }
-    return copied;
+    return walked;
+}
+
+} // namespace
+
+std::uint64_t copy_from_buffers(const std::vector<iovec> &buffers, std::uint64_t offset,
+                                void *to, std::uint64_t length)
+{
+    auto *dst = static_cast<std::byte *>(to);
+    return for_each_piece(buffers, offset, length,
+                          [dst](std::byte *piece, std::uint64_t at, std::uint64_t n) {
+                              std::memcpy(dst + at, piece, n);
+                          });
 }
 
 std::uint64_t copy_to_buffers(const std::vector<iovec> &buffers, std::uint64_t offset,
                               const void *from, std::uint64_t length)
 {
     const auto *src = static_cast<const std::byte *>(from);
-    std::uint64_t copied = 0;
-    for (const auto &b : buffers) {
-        if (copied == length)
-            break;
-        if (offset >= b.iov_len) {
-            offset -= b.iov_len;
-            continue;
-        }
-        const std::uint64_t n = std::min<std::uint64_t>(b.iov_len - offset, length - copied);
-        std::memcpy(static_cast<std::byte *>(b.iov_base) + offset, src + copied, n);
-        copied += n;
-        offset = 0;
-    }
-    return copied;
+    return for_each_piece(buffers, offset, length,
+                          [src](std::byte *piece, std::uint64_t at, std::uint64_t n) {
+                              std::memcpy(piece, src + at, n);
+                          });
 }
 
 void slice_buffers(const std::vector<iovec> &buffers, std::uint64_t offset, std::uint64_t length,
