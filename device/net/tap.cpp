@@ -3,6 +3,7 @@
 
 #include <kernel-uapi/virtio_device.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>

@@ -198,7 +198,7 @@ TEST(NetQueue, MergesAFrameOverSeveralBuffers)
     EXPECT_EQ(b.rx.used_elem(0).len, 256u);
     EXPECT_EQ(b.rx.used_elem(1).len, 256u);
     EXPECT_EQ(b.rx.used_elem(2).len, 88u);
-    EXPECT_EQ(b.rx.used_elem(3).id, 3);
+    EXPECT_EQ(b.rx.used_elem(3).id, 3u);
     EXPECT_EQ(b.rx.used_elem(3).len, small.size());
     std::vector<std::uint8_t> joined;
     for (std::uint16_t i = 0; i < 3; ++i) {
@@ -255,8 +255,8 @@ TEST(NetQueue, ARestartTakesUpTheBuffersItsPredecessorHeld)
     ASSERT_EQ(write(b.peer, g.data(), g.size()), ssize_t(g.size()));
     EXPECT_EQ(successor.receive(), 1u);
     ASSERT_EQ(b.rx.used_idx(), 3);
-    EXPECT_EQ(b.rx.used_elem(1).id, 1); // the held buffers, in order
-    EXPECT_EQ(b.rx.used_elem(2).id, 2);
+    EXPECT_EQ(b.rx.used_elem(1).id, 1u); // the held buffers, in order
+    EXPECT_EQ(b.rx.used_elem(2).id, 2u);
     EXPECT_EQ(num_buffers(b.rx_bytes(1, 12)), 2);
 }
 
@@ -352,7 +352,8 @@ TEST(NetConfig, FeaturesAndConfigSpaceAreWhatVduseTakes)
     EXPECT_EQ(bytes[6] | bytes[7] << 8, virtio::net::s_link_up);
     EXPECT_EQ(bytes[8] | bytes[9] << 8, 1);        // max_virtqueue_pairs
     EXPECT_EQ(bytes[10] | bytes[11] << 8, 9000);   // mtu
-    EXPECT_EQ(net_config(MacBytes{}, 1500, false).status, 0);
+    const std::uint16_t down_status = net_config(MacBytes{}, 1500, false).status;
+    EXPECT_EQ(down_status, 0);
 
     auto bit = [](unsigned n) { return std::uint64_t{1} << n; };
     EXPECT_EQ(tap_offloads(0), 0u);
