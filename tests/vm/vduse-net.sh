@@ -213,7 +213,7 @@ if ip link add vveth0 type veth peer name vveth1 2>/dev/null; then
 else
   tap_skip "a veth, not a TAP" "no veth module"
 fi
-output=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SERVER" --name vbad --tap vbadtap \
+output=$(setpriv --reuid=65534 --regid=65534 --clear-groups -- "$SERVER" --name vbad --tap vbadtap \
   --inflight /tmp/vbad.inflight 2>&1)
 status=$?
 if [ $status = 1 ] && [[ $output =~ "not permitted to create TAP vbadtap" ]] && ! ip link show vbadtap >/dev/null 2>&1 \
