@@ -62,7 +62,7 @@ DeviceError Tap::open(const std::string &name, std::uint32_t mtu)
     copy_name(ifr, name);
     // IFF_TUN_EXCL first: success means this created the TAP; EBUSY means
     // an interface of that name exists, to be attached if it is a TAP.
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL;
+    ifr.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL);
     if (ioctl(fd_, TUNSETIFF, &ifr) == 0) {
         created_ = true;
     } else if (errno == EBUSY) {
