@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/signalfd.h>
+#include <syslog.h>
 #include <unistd.h>
 
 namespace vdpa::device {
@@ -18,11 +19,20 @@ namespace {
 // --detach: the caller waits on a pipe until the server is ready (a byte
 // '1') or failed (its message), then exits 0 or 1.
 int ready_pipe[2] = {-1, -1};
+// Detached and ready: stderr goes nowhere, problems go to syslog.
+bool logging_to_syslog = false;
 } // namespace
+
+void report_problem(const char *program, const std::string &message)
+{
+    std::fprintf(stderr, "%s: %s\n", program, message.c_str());
+    if (logging_to_syslog)
+        syslog(LOG_ERR, "%s", message.c_str());
+}
 
 void exit_with_error(const char *program, const std::string &message)
 {
-    std::fprintf(stderr, "%s: %s\n", program, message.c_str());
+    report_problem(program, message);
     std::exit(1);
 }
 
@@ -53,7 +63,7 @@ void detach_from_caller(const char *program)
     setsid();
 }
 
-void report_ready(pid_t pid, const std::string &pidfile)
+void report_ready(const char *program, pid_t pid, const std::string &pidfile)
 {
     if (!pidfile.empty()) {
         FILE *f = std::fopen(pidfile.c_str(), "w");
@@ -64,7 +74,10 @@ void report_ready(pid_t pid, const std::string &pidfile)
     }
     notify_service_manager("READY=1\nMAINPID=" + std::to_string(pid) + "\n");
     if (ready_pipe[1] >= 0) {
-        // Detached: nothing of ours on the caller's terminal from now on.
+        // Detached: nothing of ours on the caller's terminal from now on;
+        // what would have gone to stderr goes to syslog.
+        openlog(program, LOG_PID, LOG_DAEMON);
+        logging_to_syslog = true;
         const int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null >= 0) {
             dup2(null, 0);
@@ -98,16 +111,15 @@ int serve_until_stopped(const char *program, const std::string &name, ServedDevi
         if (fds[1].revents & POLLIN)
             break;
         if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-            std::fprintf(stderr, "%s: the kernel marked device %s broken\n", program,
-                         name.c_str());
+            report_problem(program, "the kernel marked device " + name +
+                                        " broken (a request went unanswered)");
             status = 1;
             break;
         }
         if (fds[0].revents & POLLIN) {
             int rc = device.serve_one();
             if (rc != 0 && rc != EAGAIN && rc != EINTR) {
-                std::fprintf(stderr, "%s: device %s: %s\n", program, name.c_str(),
-                             std::strerror(rc));
+                report_problem(program, "device " + name + ": " + std::strerror(rc));
                 status = 1;
                 break;
             }
@@ -115,7 +127,7 @@ int serve_until_stopped(const char *program, const std::string &name, ServedDevi
     }
     auto note = device.shutdown();
     if (!note.empty())
-        std::fprintf(stderr, "%s: %s\n", program, note.c_str());
+        report_problem(program, note);
     if (!pidfile.empty())
         unlink(pidfile.c_str());
     return status;

@@ -25,7 +25,10 @@ public:
     virtual void housekeeping() {}
 };
 
-// "PROGRAM: MESSAGE" on stderr, exit 1.
+// "PROGRAM: MESSAGE" on stderr and, once detached (stderr is /dev/null
+// then), to syslog, which the journal collects.
+void report_problem(const char *program, const std::string &message);
+// report_problem(), exit 1.
 [[noreturn]] void exit_with_error(const char *program, const std::string &message);
 // Blocks SIGTERM and SIGINT (before any thread starts, so every thread
 // inherits the mask) and returns a signalfd for them.
@@ -35,7 +38,7 @@ int block_stop_signals();
 void detach_from_caller(const char *program);
 // Writes the pidfile, notifies the service manager and, when detached,
 // releases the waiting parent and lets go of the caller's terminal.
-void report_ready(pid_t pid, const std::string &pidfile);
+void report_ready(const char *program, pid_t pid, const std::string &pidfile);
 // Serves until a stop signal or a broken device; then shuts the device
 // down and removes the pidfile. Returns the exit status.
 int serve_until_stopped(const char *program, const std::string &name, ServedDevice &device,

@@ -109,6 +109,17 @@ DeviceError NetServer::start()
 void NetServer::launch()
 {
     thread_ = std::thread([this] {
+        if (offloads_pending_) {
+            // Here and not in set_status(): TUNSETOFFLOAD takes the RTNL lock,
+            // which virtio-net's probe holds while it waits for our answer to
+            // DRIVER_OK (Linux 7.3 at least). Asked from the request handler
+            // it deadlocks until msg_timeout, and the kernel then marks the
+            // device broken. This thread waits for the lock instead; until
+            // then the TAP simply hands over frames without offloads.
+            if (auto e = tap_.set_offloads(offloads_))
+                report_problem("vdpa-net-server", options_.name + ": " + e.message);
+            offloads_pending_ = false;
+        }
         pair_->run(kick_fds_[rx_queue_index], kick_fds_[tx_queue_index], stop_fd_,
                    [this](std::uint32_t index) { device_.inject_irq(index); });
     });
@@ -129,8 +140,8 @@ DeviceError NetServer::start_queues(bool recovering)
     std::uint64_t features = 0;
     if (auto e = device_.get_features(features))
         return e;
-    if (auto e = tap_.set_offloads(tap_offloads(features)))
-        return e;
+    offloads_ = tap_offloads(features);
+    offloads_pending_ = true;
     const bool indirect = features & (1ull << virtio::ring_f_indirect_desc);
     const bool event_idx = features & (1ull << virtio::ring_f_event_idx);
     memory_ = std::make_unique<MemoryMap>(
@@ -200,8 +211,7 @@ bool NetServer::set_status(std::uint8_t status)
     if ((status & virtio::status_driver_ok) && !was_running) {
         if (auto e = start_queues(false); e) {
             // The process's own log: the driver only sees the status fail.
-            std::fprintf(stderr, "vdpa-net-server: %s: %s\n", options_.name.c_str(),
-                         e.message.c_str());
+            report_problem("vdpa-net-server", options_.name + ": " + e.message);
             stop_queues();
             return false;
         }

@@ -72,6 +72,9 @@ private:
     bool reconnected_ = false;
     bool created_ = false;
     bool link_up_ = false;
+    // TAP offloads for the negotiated features, set by the queue thread.
+    unsigned offloads_ = 0;
+    bool offloads_pending_ = false;
     std::uint8_t status_ = 0;
 };
 
