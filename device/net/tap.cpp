@@ -55,6 +55,11 @@ DeviceError Tap::open(const std::string &name, std::uint32_t mtu)
         if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
             return DeviceError{ENOENT, std::string(tun_path) +
                                            " is missing: is the tun module loaded?"};
+        if (const int code = errno; code == EACCES || code == EPERM)
+            // Without udev (or with a strict one) the node is root's alone.
+            return DeviceError{code, "not permitted to create TAP " + name +
+                                         " (or attach it): cannot open " + tun_path + ": " +
+                                         std::strerror(code)};
         return errno_error(std::string("cannot open ") + tun_path);
     }
     own_netns_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
