@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
 // The two ways a command's records are shown: iproute2's text and its JSON.
-// Both render the same library values, so they cannot drift apart. A
-// renderer receives records one at a time as the kernel sends them.
+// Both come from one list of fields per record (render/records.cpp), so
+// they cannot drift apart. A renderer receives records one at a time as
+// the kernel sends them.
 #pragma once
 
 #include <cstddef>
@@ -51,8 +52,6 @@ public:
     virtual void event(const BusEvent& event) = 0;
 };
 
-std::unique_ptr<Renderer> make_text_renderer(Output& out, bool details);
-std::unique_ptr<Renderer> make_json_renderer(Output& out, bool pretty, bool details);
 std::unique_ptr<Renderer> make_renderer(Output& out, const RenderOptions& options);
 
 } // namespace vdpa::cli
