@@ -5,13 +5,10 @@
 #include <array>
 #include <bitset>
 
+#include <vdpa/client.hpp>
+
 namespace vdpa::cli {
 namespace {
-
-std::string quoted(std::string_view text)
-{
-    return "\"" + std::string(text) + "\"";
-}
 
 Invocation usage_error(std::string message, const Node* help_node = nullptr,
                        std::string help_path = {})
@@ -110,10 +107,10 @@ Invocation parse_command(const Node& node, const std::string& path,
     while (i < words.size()) {
         const KeywordSpec* spec = find_keyword(command, words[i]);
         if (!spec)
-            return usage_error("Unknown option " + quoted(words[i]));
+            return usage_error("Unknown option " + vdpa::quoted(words[i]));
         auto slot = static_cast<std::size_t>(spec->id);
         if (seen[slot])
-            return usage_error("Keyword " + quoted(spec->word) + " is given more than once.");
+            return usage_error("Keyword " + vdpa::quoted(spec->word) + " is given more than once.");
         if (spec->placeholder.empty()) { // a flag: no value
             if (auto parsed = spec->parse(arguments, {}); !parsed)
                 return usage_error(parsed.error().message);
@@ -122,7 +119,7 @@ Invocation parse_command(const Node& node, const std::string& path,
             continue;
         }
         if (i + 1 == words.size())
-            return usage_error("Keyword " + quoted(spec->word) + " needs a value (" +
+            return usage_error("Keyword " + vdpa::quoted(spec->word) + " needs a value (" +
                                std::string(spec->placeholder) + ").");
         if (auto parsed = spec->parse(arguments, words[i + 1]); !parsed)
             return usage_error(parsed.error().message);
@@ -168,7 +165,7 @@ Invocation parse_words(std::span<const std::string> words)
             }
         }
         if (!next)
-            return usage_error((node == &grammar_root() ? "Object " : "Command ") + quoted(word) +
+            return usage_error((node == &grammar_root() ? "Object " : "Command ") + vdpa::quoted(word) +
                                " not found");
         path += path.empty() ? "" : " ";
         path += next->word;

@@ -46,6 +46,16 @@ std::optional<DeviceClass> virtio_device_class(const std::string& virtio_dir)
     return static_cast<DeviceClass>(id);
 }
 
+// Every sysfs write of the bus, followed by what a test's kernel does.
+Result<void> write_attribute(const DeviceBus::Impl& impl, const std::string& path,
+                             const std::string& text)
+{
+    auto written = sysfs::write(path, text);
+    if (written && impl.after_write)
+        impl.after_write(path, text);
+    return written;
+}
+
 } // namespace
 
 std::string_view bus_driver_name(BusDriver driver)
@@ -74,7 +84,17 @@ std::string DeviceNumber::to_string() const
     return std::to_string(major) + ":" + std::to_string(minor);
 }
 
-DeviceBus::DeviceBus(HostPaths paths) : impl_(std::make_unique<Impl>(Impl{std::move(paths), {}})) {}
+DeviceBus::DeviceBus(HostPaths paths)
+    : impl_(std::make_unique<Impl>(Impl{std::move(paths), {}, {}}))
+{
+}
+
+DeviceBus make_bus(HostPaths paths, SysfsWriteHook after_write)
+{
+    DeviceBus bus(std::move(paths));
+    bus.impl_->after_write = std::move(after_write);
+    return bus;
+}
 DeviceBus::DeviceBus(const DeviceBus& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
 DeviceBus& DeviceBus::operator=(const DeviceBus& other)
 {
@@ -305,18 +325,18 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
         // error worth reporting is the first one, not these. The override
         // goes first: it decides which driver may bind.
         static_cast<void>(
-            sysfs::write(dir + "/driver_override", details->driver_override.value_or("\n")));
+            write_attribute(*impl_, dir + "/driver_override", details->driver_override.value_or("\n")));
         if (current && sysfs::link_name(dir + "/driver") != current)
-            static_cast<void>(sysfs::write(vdpa + "/drivers/" + *current + "/bind", name));
+            static_cast<void>(write_attribute(*impl_, vdpa + "/drivers/" + *current + "/bind", name));
         return error;
     };
 
     if (current)
-        if (auto unbound = sysfs::write(vdpa + "/drivers/" + *current + "/unbind", name); !unbound)
+        if (auto unbound = write_attribute(*impl_, vdpa + "/drivers/" + *current + "/unbind", name); !unbound)
             return std::move(unbound).error();
     // The override decides what the probe binds; "none" names no driver,
     // so it keeps the device unbound even if drivers are probed later.
-    if (auto written = sysfs::write(dir + "/driver_override", target); !written)
+    if (auto written = write_attribute(*impl_, dir + "/driver_override", target); !written)
         return restore(std::move(written).error());
     if (driver == BusDriver::none)
         return this->details(device);
@@ -328,7 +348,7 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
         before = virtio::list_devices(impl_->paths.sysfs);
     auto real = sysfs::real_path(dir).value_or(dir);
 
-    if (auto probed = sysfs::write(vdpa + "/drivers_probe", name); !probed)
+    if (auto probed = write_attribute(*impl_, vdpa + "/drivers_probe", name); !probed)
         return restore(std::move(probed).error());
     if (sysfs::link_name(dir + "/driver") != target)
         return restore(Error::system(ENODEV, "the " + target +

@@ -14,6 +14,11 @@ Host make_host(Client client, HostPaths paths)
     return Host(std::make_unique<Host::Impl>(std::move(client), std::move(paths)));
 }
 
+Host make_host(Client client, DeviceBus bus)
+{
+    return Host(std::make_unique<Host::Impl>(std::move(client), std::move(bus)));
+}
+
 Result<Host> Host::open(const HostOptions& options)
 {
     auto transport = netlink::open_generic_netlink(options.socket_receive_buffer);

@@ -70,10 +70,10 @@ int dev_add(Session& session, const Arguments& arguments)
         return session.finish(addition.added);
     session.fail(addition.bound->error());
     if (*addition.deleted) {
-        session.err().print("The device \"{}\" was deleted again.\n", request.name);
+        session.err().print("The device {} was deleted again.\n", vdpa::quoted(request.name));
     } else {
-        session.err().print("The device \"{}\" is left behind: deleting it again failed:\n",
-                            request.name);
+        session.err().print("The device {} is left behind: deleting it again failed:\n",
+                            vdpa::quoted(request.name));
         session.fail(addition.deleted->error());
     }
     return 1;
@@ -105,8 +105,8 @@ int dev_set(Session& session, const Arguments& arguments)
         return session.finish(outcome.result);
     fail_in_use(session, outcome.result.error());
     if (outcome.mac_changed)
-        session.err().print("The MAC address of \"{}\" was already changed to {}.\n",
-                            *arguments.device, arguments.mac->to_string());
+        session.err().print("The MAC address of {} was already changed to {}.\n",
+                            vdpa::quoted(*arguments.device), arguments.mac->to_string());
     return 1;
 }
 
