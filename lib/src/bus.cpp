@@ -56,6 +56,35 @@ Result<void> write_attribute(const DeviceBus::Impl& impl, const std::string& pat
     return written;
 }
 
+// After a probe to virtio_vdpa: the virtio device that appeared since
+// `before` under the vDPA device `name` (at `real`) or one of its
+// ancestors is the device's, even on a shared parent; `impl` remembers it.
+// Ambiguous when several appeared on a shared parent at once.
+Result<void> claim_new_virtio_device(DeviceBus::Impl& impl, const std::string& name,
+                                     const std::vector<virtio::Entry>& before,
+                                     const std::string& real)
+{
+    if (impl.bound_virtio.count(name))
+        return {};
+    auto found = virtio::appeared(before, virtio::list_devices(impl.paths.sysfs),
+                                  impl.paths.sysfs, real);
+    // One under the device itself is its own, whatever else appeared.
+    if (auto own = std::find_if(found.begin(), found.end(),
+                                [&](const virtio::Entry& entry) { return entry.parent() == real; });
+        own != found.end())
+        found = {*own};
+    if (found.size() == 1)
+        impl.bound_virtio[name] = found[0];
+    if (found.size() <= 1)
+        return {};
+    std::string names;
+    for (const virtio::Entry& entry : found)
+        names += (names.empty() ? "" : ", ") + entry.name;
+    return bus_errors::ambiguous("several virtio devices appeared on " + found[0].parent() +
+                                 " at once (" + names + "): which is device " + quoted(name) +
+                                 "'s cannot be told apart");
+}
+
 } // namespace
 
 std::string_view bus_driver_name(BusDriver driver)
@@ -357,29 +386,7 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
     // From here on the device is bound; errors say it stays so.
     std::function<Result<void>()> identify;
     if (driver == BusDriver::virtio_vdpa)
-        identify = [&]() -> Result<void> {
-            if (impl_->bound_virtio.count(name))
-                return {};
-            auto found = virtio::appeared(before, virtio::list_devices(impl_->paths.sysfs),
-                                          impl_->paths.sysfs, real);
-            // One under the device itself is its own, whatever else appeared.
-            if (auto own = std::find_if(found.begin(), found.end(),
-                                        [&](const virtio::Entry& entry) {
-                                            return entry.parent() == real;
-                                        });
-                own != found.end())
-                found = {*own};
-            if (found.size() == 1)
-                impl_->bound_virtio[name] = found[0];
-            if (found.size() <= 1)
-                return {};
-            std::string names;
-            for (const virtio::Entry& entry : found)
-                names += (names.empty() ? "" : ", ") + entry.name;
-            return bus_errors::ambiguous("several virtio devices appeared on " + found[0].parent() +
-                                         " at once (" + names + "): which is device " +
-                                         quoted(name) + "'s cannot be told apart");
-        };
+        identify = [&] { return claim_new_virtio_device(*impl_, name, before, real); };
     auto ready = wait(device, driver, options.timeout, Unnamed::wait, identify);
     if (!ready && (ready.error().kind == ErrorKind::timeout ||
                    ready.error().kind == ErrorKind::ambiguous)) {
