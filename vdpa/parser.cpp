@@ -59,8 +59,8 @@ constexpr std::array required_check_order{KeywordId::mgmtdev, KeywordId::name, K
 // device, a file), if any, into `arguments`; `next` is then the index of
 // the first keyword. An invocation when the words are wrong.
 std::optional<Invocation> parse_positional(const Node& node, const std::string& path,
-                                           std::span<const std::string> words,
-                                           Arguments& arguments, std::size_t& next)
+                                           std::span<const std::string> words, Arguments& arguments,
+                                           std::size_t& next)
 {
     const CommandSpec& command = *node.command;
     next = 0;
@@ -101,8 +101,8 @@ std::optional<Invocation> parse_positional(const Node& node, const std::string& 
 // Keywords with their values, and flags, into `arguments`; `seen` says
 // which were given. An invocation when the words are wrong.
 std::optional<Invocation> parse_keywords(const CommandSpec& command,
-                                         std::span<const std::string> words,
-                                         Arguments& arguments, std::bitset<16>& seen)
+                                         std::span<const std::string> words, Arguments& arguments,
+                                         std::bitset<16>& seen)
 {
     std::size_t i = 0;
     while (i < words.size()) {
@@ -111,8 +111,7 @@ std::optional<Invocation> parse_keywords(const CommandSpec& command,
             return usage_error("Unknown option " + vdpa::quoted(words[i]));
         auto slot = static_cast<std::size_t>(spec->id);
         if (seen[slot])
-            return usage_error("Keyword " + vdpa::quoted(spec->word) +
-                               " is given more than once.");
+            return usage_error("Keyword " + vdpa::quoted(spec->word) + " is given more than once.");
         if (spec->placeholder.empty()) { // a flag: no value
             if (auto parsed = spec->parse(arguments, {}); !parsed)
                 return usage_error(parsed.error().message);

@@ -66,8 +66,8 @@ Result<void> claim_new_virtio_device(DeviceBus::Impl& impl, const std::string& n
 {
     if (impl.bound_virtio.count(name))
         return {};
-    auto found = virtio::appeared(before, virtio::list_devices(impl.paths.sysfs),
-                                  impl.paths.sysfs, real);
+    auto found =
+        virtio::appeared(before, virtio::list_devices(impl.paths.sysfs), impl.paths.sysfs, real);
     // One under the device itself is its own, whatever else appeared.
     if (auto own = std::find_if(found.begin(), found.end(),
                                 [&](const virtio::Entry& entry) { return entry.parent() == real; });
@@ -353,15 +353,17 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
         // Put back what was there, so a failed move leaves no trace. The
         // error worth reporting is the first one, not these. The override
         // goes first: it decides which driver may bind.
-        static_cast<void>(
-            write_attribute(*impl_, dir + "/driver_override", details->driver_override.value_or("\n")));
+        static_cast<void>(write_attribute(*impl_, dir + "/driver_override",
+                                          details->driver_override.value_or("\n")));
         if (current && sysfs::link_name(dir + "/driver") != current)
-            static_cast<void>(write_attribute(*impl_, vdpa + "/drivers/" + *current + "/bind", name));
+            static_cast<void>(
+                write_attribute(*impl_, vdpa + "/drivers/" + *current + "/bind", name));
         return error;
     };
 
     if (current)
-        if (auto unbound = write_attribute(*impl_, vdpa + "/drivers/" + *current + "/unbind", name); !unbound)
+        if (auto unbound = write_attribute(*impl_, vdpa + "/drivers/" + *current + "/unbind", name);
+            !unbound)
             return std::move(unbound).error();
     // The override decides what the probe binds; "none" names no driver,
     // so it keeps the device unbound even if drivers are probed later.

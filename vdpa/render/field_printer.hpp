@@ -26,7 +26,8 @@ namespace vdpa::cli {
 // unsigned numbers, booleans and strings. Any other type (an optional
 // among them) has no `type`, so that overloads can tell.
 template <typename T, typename = void>
-struct ShownAs {};
+struct ShownAs {
+};
 template <>
 struct ShownAs<bool> {
     using type = bool;
