@@ -106,7 +106,7 @@ Invocation parse_command(const Node& node, const std::string& path,
         break;
     }
 
-    std::bitset<16> seen;
+    std::bitset<64> seen; // one bit per KeywordId
     while (i < words.size()) {
         const KeywordSpec* spec = find_keyword(command, words[i]);
         if (!spec)

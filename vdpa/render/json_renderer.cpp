@@ -59,7 +59,8 @@ public:
         json_.end_object();
     }
 
-    void device(const Device& device, const DeviceDetails* details) override
+    void device(const Device& device, const DeviceDetails* details,
+                const ServedBy* served) override
     {
         json_.key(device.name);
         json_.begin_object();
@@ -79,6 +80,10 @@ public:
             optional_string("virtio_device", details->virtio_device);
             optional_string("netdev", details->netdev);
             optional_string("disk", details->disk);
+        }
+        if (details_ && served) {
+            json_.field(served->backend, served->target);
+            json_.field("server_pid", std::uint64_t(served->server_pid));
         }
         json_.end_object();
     }

@@ -42,7 +42,8 @@ public:
         out_.put('\n');
     }
 
-    void device(const Device& device, const DeviceDetails* details) override
+    void device(const Device& device, const DeviceDetails* details,
+                const ServedBy* served) override
     {
         out_.print("{}: type {} mgmtdev {}", device.name, device_type_name(device.device_id),
                    device.mgmtdev.to_string());
@@ -54,6 +55,9 @@ public:
             out_.print(" max_vq_size {}", *device.max_vq_size);
         if (details_)
             device_details(device, details);
+        if (details_ && served)
+            out_.print("{}{} {} server_pid {}", details || device.min_vq_size ? " " : "\n  ",
+                       served->backend, served->target, served->server_pid);
         out_.put('\n');
     }
 
