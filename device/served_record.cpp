@@ -29,22 +29,24 @@ std::string read_small_file(const std::string &path, std::size_t limit)
 
 } // namespace
 
-std::string served_record_path(const std::string &name)
+std::string served_record_path(const std::string &name, const std::string &directory)
 {
-    return std::string(served_record_dir) + "/" + name + ".json";
+    return directory + "/" + name + ".json";
 }
 
-std::string write_served_record(const std::string &name, const ServedRecord &record)
+std::string write_served_record(const std::string &name, const ServedRecord &record,
+                                const std::string &directory)
 {
-    mkdir("/run/vdpa", 0755);
-    mkdir(served_record_dir, 0755);
+    if (directory == served_record_dir)
+        mkdir("/run/vdpa", 0755);
+    mkdir(directory.c_str(), 0755);
     nlohmann::json json = {{"backend", record.backend},
                            {"target", record.target},
                            {"server_pid", record.server_pid}};
     // Paths are bytes; the JSON library refuses invalid UTF-8 unless told.
     const std::string text =
         json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    const std::string path = served_record_path(name);
+    const std::string path = served_record_path(name, directory);
     const std::string temporary = path + ".tmp";
     const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -59,14 +61,15 @@ std::string write_served_record(const std::string &name, const ServedRecord &rec
     return {};
 }
 
-void remove_served_record(const std::string &name)
+void remove_served_record(const std::string &name, const std::string &directory)
 {
-    unlink(served_record_path(name).c_str());
+    unlink(served_record_path(name, directory).c_str());
 }
 
-std::optional<ServedRecord> read_served_record(const std::string &name)
+std::optional<ServedRecord> read_served_record(const std::string &name,
+                                               const std::string &directory)
 {
-    const std::string path = served_record_path(name);
+    const std::string path = served_record_path(name, directory);
     struct stat st {};
     if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > max_record_bytes)
         return std::nullopt;

@@ -26,15 +26,20 @@ struct ServedRecord {
 
 inline constexpr const char *served_record_dir = "/run/vdpa/served";
 
-std::string served_record_path(const std::string &name);
+// `directory` is for tests; everyone else uses served_record_dir.
+std::string served_record_path(const std::string &name,
+                               const std::string &directory = served_record_dir);
 
 // Written to a temporary file and renamed, so a reader sees all or none.
 // Returns an error message, empty on success.
-std::string write_served_record(const std::string &name, const ServedRecord &record);
-void remove_served_record(const std::string &name);
+std::string write_served_record(const std::string &name, const ServedRecord &record,
+                                const std::string &directory = served_record_dir);
+void remove_served_record(const std::string &name,
+                          const std::string &directory = served_record_dir);
 
 // The record, if present and well formed; nullopt otherwise.
-std::optional<ServedRecord> read_served_record(const std::string &name);
+std::optional<ServedRecord> read_served_record(const std::string &name,
+                                               const std::string &directory = served_record_dir);
 
 // Whether pid is a running device server (vdpa-*-server) given
 // `--name NAME`: a stale record's pid may have been reused.

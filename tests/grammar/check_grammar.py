@@ -114,7 +114,10 @@ class Synopses:
         # "vdpa dev { COMMAND | help }", "vdpa dev [ config | vstats ] help"
         if "help" in rest or "COMMAND" in rest:
             return
-        for word in rest:
+        for previous, word in zip([None] + rest, rest):
+            # "mgmtdev vduse": a value the synopsis spells out, not a keyword.
+            if previous == "mgmtdev" and word.islower():
+                continue
             if word.islower() and "/" not in word:
                 for path in parents:
                     self.keywords.setdefault(path, set()).add(word)

@@ -7,9 +7,11 @@
 # is refused with its message, exit 1 and nothing left; a device another
 # program serves (qemu-storage-daemon) is still attached without a backend.
 #
-#   vduse-blk-cli.sh   (VDPA from the environment, as for every vm test)
+#   vduse-blk-cli.sh VHOST_VDPA_BLK   (VDPA from the environment, as for
+#   every vm test; VHOST_VDPA_BLK: the tests' userspace vhost-vdpa driver)
 set -u
 . "$(dirname "$0")/lib.sh"
+DRIVER=${1:?the vhost-vdpa-blk test driver}
 FIO=${FIO:-/usr/bin/fio}
 reset_state
 
@@ -124,6 +126,22 @@ check "its /dev/vhost-vdpa-N exists when dev add returns" \
 check "dev show -d names the chardev, the file and the server" \
   bash -c '"$VDPA" -d dev show vc2 | grep -q "driver vhost_vdpa .*chardev /dev/vhost-vdpa-[0-9]* .*file $0 server_pid [0-9]"' \
   "$work/disk2.img"
+cp "$work/disk2.img" "$work/disk2.orig"
+chardev=
+for c in /sys/bus/vdpa/devices/vc2/vhost-vdpa-*; do chardev=/dev/${c##*/}; done
+check "a userspace driver reads the first 64 KiB through $chardev: the file's bytes" \
+  bash -c '"$0" "$1" read 0 128 | cmp - <(head -c 65536 "$2")' "$DRIVER" "$chardev" "$work/disk2.orig"
+head -c $((96 * 512)) /dev/urandom > "$work/written"
+check "it writes 96 sectors at sector 1000" \
+  bash -c '"$0" "$1" write 1000 96 < "$2"' "$DRIVER" "$chardev" "$work/written"
+check "it reads them back" \
+  bash -c '"$0" "$1" read 1000 96 | cmp - "$2"' "$DRIVER" "$chardev" "$work/written"
+check "the backing file holds them at byte 512000" \
+  bash -c 'cmp <(dd if="$0" bs=512 skip=1000 count=96 status=none) "$1"' "$work/disk2.img" "$work/written"
+check "and nothing else changed in the file" \
+  bash -c 'cmp <(head -c 512000 "$0") <(head -c 512000 "$1") &&
+           cmp <(tail -c +$((1096 * 512 + 1)) "$0") <(tail -c +$((1096 * 512 + 1)) "$1")' \
+  "$work/disk2.img" "$work/disk2.orig"
 pid2=$(server_pid_of vc2)
 check "dev del vc2" "$VDPA" dev del vc2
 check "nothing is left of vc2" gone vc2 "$pid2"
