@@ -185,8 +185,8 @@ private:
 
     void setup_queue()
     {
-        vhost_vring_state number{0, queue_size};
-        control(fd_, VHOST_SET_VRING_NUM, &number, "VHOST_SET_VRING_NUM");
+        vhost_vring_state ring_size{0, queue_size};
+        control(fd_, VHOST_SET_VRING_NUM, &ring_size, "VHOST_SET_VRING_NUM");
         vhost_vring_state base{0, 0};
         control(fd_, VHOST_SET_VRING_BASE, &base, "VHOST_SET_VRING_BASE");
         vhost_vring_addr address{};

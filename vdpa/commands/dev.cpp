@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 #include <string>
+#include <unistd.h>
 
 #include "served_device.hpp"
 #include "served_record.hpp"
@@ -46,11 +47,11 @@ std::string_view backend_word(BackendKind kind)
 }
 
 // A record's backend is shown as a key: only a backend the grammar has.
-std::optional<ServedBy> served_by(const Device& device)
+std::optional<ServedBy> served_by(const Device& shown)
 {
-    if (!is_vduse(device.mgmtdev))
+    if (!is_vduse(shown.mgmtdev))
         return std::nullopt;
-    auto record = device::live_served_record(device.name);
+    auto record = vdpa::device::live_served_record(shown.name);
     if (!record || record->backend != backend_word(BackendKind::file))
         return std::nullopt;
     return ServedBy{record->backend, record->target, record->server_pid};
@@ -83,7 +84,7 @@ int add_served_device(Session& session, const Arguments& arguments)
     if (arguments.mac || arguments.mtu || arguments.max_vqp || arguments.device_features)
         return session.usage_error("A file backend is a block device: mac, mtu, max_vqp and "
                                    "device_features do not apply.");
-    device::ServedBlkRequest request;
+    vdpa::device::ServedBlkRequest request;
     request.server.name = *arguments.device;
     request.server.blk.path = arguments.backend->target;
     request.server.blk.readonly = arguments.readonly;
@@ -98,7 +99,7 @@ int add_served_device(Session& session, const Arguments& arguments)
     Host* host = session.host();
     if (!host)
         return 1;
-    return session.finish(device::add_served_blk_device(*host, request, bind_options(session)));
+    return session.finish(vdpa::device::add_served_blk_device(*host, request, bind_options(session)));
 }
 
 } // namespace
@@ -168,7 +169,7 @@ int dev_del(Session& session, const Arguments& arguments)
         return 1;
     // A device vdpa serves: its server stops and its VDUSE device goes too.
     DeviceDeletion deletion =
-        device::delete_served_device(*host, *arguments.device, {session.force()});
+        vdpa::device::delete_served_device(*host, *arguments.device, {session.force()});
     if (!deletion.ok())
         return fail_in_use(session, deletion.deleted.error());
     return session.finish(deletion.deleted);
