@@ -11,6 +11,8 @@
 //
 // Exit status 0 when every request completed with VIRTIO_BLK_S_OK; a
 // message on stderr and 1 otherwise.
+// virtio_ring.h's legacy helpers (vring_init) are C that C++ refuses.
+#define VIRTIO_RING_NO_LEGACY
 #include <linux/vhost.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
