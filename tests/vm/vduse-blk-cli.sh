@@ -87,7 +87,7 @@ assert d[\"disk\"] == sys.argv[2], d
 check "dev show -d (text) ends with: file PATH server_pid PID" \
   bash -c '"$VDPA" -d dev show vc0 | grep -qx ".* disk $0 file $1 server_pid $2"' "$vd" "$work/disk0.img" "$pid0"
 check "dev show without -d is iproute2's (no file, no server_pid)" \
-  bash -c 'diff <("$VDPA" -j dev show vc0) <("$REF" -j dev show vc0)'
+  bash -c 'diff <("$0" -j dev show vc0) <("$1" -j dev show vc0)' "$VDPA" "$REF"
 check "fio randwrite with verify=crc32c passes" fio_verify "/dev/$vd" 16M
 check "the backing file holds exactly what the disk holds" \
   bash -c 'dd if=/dev/$0 bs=1M iflag=direct status=none | cmp - "$1"' "$vd" "$work/disk0.img"
