@@ -102,7 +102,7 @@ std::optional<Invocation> parse_positional(const Node& node, const std::string& 
 // which were given. An invocation when the words are wrong.
 std::optional<Invocation> parse_keywords(const CommandSpec& command,
                                          std::span<const std::string> words, Arguments& arguments,
-                                         std::bitset<16>& seen)
+                                         std::bitset<64>& seen)
 {
     std::size_t i = 0;
     while (i < words.size()) {
@@ -149,7 +149,7 @@ Invocation parse_command(const Node& node, const std::string& path,
     std::size_t first_keyword = 0;
     if (auto refused = parse_positional(node, path, words, arguments, first_keyword))
         return *std::move(refused);
-    std::bitset<16> seen;
+    std::bitset<64> seen; // one bit per KeywordId
     if (auto refused = parse_keywords(command, words.subspan(first_keyword), arguments, seen))
         return *std::move(refused);
 

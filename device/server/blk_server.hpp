@@ -7,6 +7,7 @@
 
 #include "blk/blk_config.hpp"
 #include "blk/blk_queue.hpp"
+#include "server/server_options.hpp"
 #include "vduse/device_channel.hpp"
 #include "virtio/inflight_log.hpp"
 
@@ -16,12 +17,6 @@
 #include <vector>
 
 namespace vdpa::device {
-
-struct ServerOptions {
-    std::string name;
-    BlkOptions blk;
-    std::string inflight_path; // empty: /run/vdpa-blk-server/NAME.inflight
-};
 
 class BlkServer final : public VduseRequestHandler {
 public:

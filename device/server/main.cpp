@@ -14,6 +14,7 @@
 // vDPA bus.
 #include "server/blk_server.hpp"
 #include "server/notify.hpp"
+#include "served_record.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -162,6 +163,11 @@ int main(int argc, char **argv)
     }
     std::fprintf(stderr, "vdpa-blk-server: serving %s as %s%s\n", args.server.blk.path.c_str(),
                  args.server.name.c_str(), server.reconnected() ? " (reconnected)" : "");
+    // Before readiness: once `vdpa dev add` returns, `dev show -d` finds it.
+    if (auto problem = write_served_record(args.server.name,
+                                           {"file", args.server.blk.path, getpid()});
+        !problem.empty())
+        std::fprintf(stderr, "vdpa-blk-server: %s\n", problem.c_str());
     report_ready(getpid(), args.pidfile);
 
     pollfd fds[2] = {{server.device_fd(), POLLIN, 0}, {signal_fd, POLLIN, 0}};
@@ -192,6 +198,7 @@ int main(int argc, char **argv)
         }
     }
     auto note = server.shutdown();
+    remove_served_record(args.server.name);
     if (!note.empty())
         std::fprintf(stderr, "vdpa-blk-server: %s\n", note.c_str());
     if (!args.pidfile.empty())

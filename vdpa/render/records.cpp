@@ -80,8 +80,19 @@ void print_device_details(FieldPrinter& print, const Device& device, const Devic
     print.field("disk", " disk {}", details.disk);
 }
 
+// What -d adds for a device vdpa serves itself: the backend's keyword
+// ("file") is the key, as in dev add, then the serving process.
+void print_served(FieldPrinter& print, const Device& device, const DeviceDetails* found,
+                  const ServedBy& served)
+{
+    print.text("{}{} {}", device.min_vq_size || found ? " " : "\n  ", served.backend,
+               served.target);
+    print.json_field(served.backend, std::string_view(served.target));
+    print.field("server_pid", " server_pid {}", std::uint64_t(served.server_pid));
+}
+
 void print_device(FieldPrinter& print, const Device& device, bool details,
-                  const DeviceDetails* found)
+                  const DeviceDetails* found, const ServedBy* served)
 {
     print.begin_record(device.name);
     print.field("type", "type {}", device_type_name(device.device_id));
@@ -91,6 +102,8 @@ void print_device(FieldPrinter& print, const Device& device, bool details,
     print.field("max_vq_size", " max_vq_size {}", device.max_vq_size);
     if (details)
         print_device_details(print, device, found);
+    if (details && served)
+        print_served(print, device, found, *served);
     print.end_record();
 }
 
@@ -214,9 +227,10 @@ public:
         print_mgmtdev(print_, mgmtdev, extras);
     }
 
-    void device(const Device& device, const DeviceDetails* details) override
+    void device(const Device& device, const DeviceDetails* details,
+                const ServedBy* served) override
     {
-        print_device(print_, device, options_.details, details);
+        print_device(print_, device, options_.details, details, served);
     }
 
     void config(const DeviceConfig& config) override

@@ -32,6 +32,15 @@ struct MgmtDevExtras {
     std::size_t devices = 0;             // vDPA devices it created
 };
 
+// What `dev show -d` adds for a device vdpa serves itself (from the
+// server's record, checked: device/served_record.hpp): the backend's
+// keyword as the key ("file"), what it serves as the value, the process.
+struct ServedBy {
+    std::string backend; // a backend keyword of dev add: "file"
+    std::string target;  // its value: the backing file's path
+    int server_pid = 0;
+};
+
 class Renderer {
 public:
     virtual ~Renderer() = default;
@@ -45,7 +54,9 @@ public:
     // shows, or nullptr when it could not tell: its fields are left out
     // then rather than shown as "none".
     virtual void mgmtdev(const MgmtDev& mgmtdev, const MgmtDevExtras* extras) = 0;
-    virtual void device(const Device& device, const DeviceDetails* details) = 0;
+    // `served` with -d only, for a device vdpa serves; nullptr otherwise.
+    virtual void device(const Device& device, const DeviceDetails* details,
+                        const ServedBy* served = nullptr) = 0;
     virtual void config(const DeviceConfig& config) = 0;
     virtual void queue_stats(const QueueStats& stats) = 0;
     // One line per bus event (JSON: one compact document per line).
