@@ -27,6 +27,8 @@ public:
     explicit ModuleIndex(std::string release = running_kernel_release())
         : release_(std::move(release))
     {
+        // No bus: FakeRoot makes one, as a loaded module would.
+        fs::remove_all(root_.path("sys/bus/vdpa"));
     }
     std::string root() const { return root_.path("modules").string(); }
     const std::string& release() const { return release_; }
