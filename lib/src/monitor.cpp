@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "kernel_modules.hpp"
 #include "names.hpp"
 #include "sysfs.hpp"
 
@@ -223,6 +224,11 @@ Result<BusMonitor> BusMonitor::open(HostPaths paths)
 
 Result<BusMonitor> BusMonitor::open(HostPaths paths, const MonitorOptions& options)
 {
+    // Waiting for a bus that no module of this kernel can bring would wait
+    // forever without a word; without the vdpa module merely not loaded,
+    // the monitor waits for it (modprobe vdpa later shows up as events).
+    if (auto missing = kernel_without_vdpa(paths, running_kernel_release()))
+        return *std::move(missing);
     int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
     if (fd < 0)
         return Error::system(errno, "cannot open a uevent socket");
