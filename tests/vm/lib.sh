@@ -133,3 +133,12 @@ vduse_blk_stop() {
   for try in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$VDUSE_BLK_DIR/$name".{img,pid,log}
 }
+
+# fio_verify FILE SIZE [ARG]...: 4k random writes over FILE's first SIZE,
+# each read back and checked by crc32c (FIO: the fio binary).
+fio_verify() {
+  local file=$1 size=$2; shift 2
+  "${FIO:-/usr/bin/fio}" --name=verify --filename="$file" --rw=randwrite --bs=4k --size="$size" \
+    --ioengine=libaio --direct=1 --iodepth=16 --verify=crc32c --verify_fatal=1 \
+    --randrepeat=1 --output-format=terse "$@"
+}

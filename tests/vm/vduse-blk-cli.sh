@@ -58,12 +58,6 @@ import json, sys
 d = json.load(sys.stdin)["dev"][sys.argv[1]]
 print(d["server_pid"])' "$1"
 }
-fio_verify() {  # FILE SIZE [ARG]...
-  local file=$1 size=$2; shift 2
-  "$FIO" --name=verify --filename="$file" --rw=randwrite --bs=4k --size="$size" \
-    --ioengine=libaio --direct=1 --iodepth=16 --verify=crc32c --verify_fatal=1 \
-    --randrepeat=1 --output-format=terse "$@"
-}
 
 # --- virtio_vdpa: two queues, one command -----------------------------------
 head -c $((32 << 20)) /dev/urandom > "$work/disk0.img"

@@ -56,12 +56,6 @@ gone() {  # NAME PID: no VDUSE device, no vDPA device, no process
   [ ! -e "/sys/bus/vdpa/devices/$1" ] || { echo "vDPA device $1 remains"; return 1; }
   ! kill -0 "$2" 2>/dev/null || { echo "process $2 remains"; return 1; }
 }
-fio_verify() {  # FILE SIZE [ARG]...: 4k random writes, each verified by crc32c
-  local file=$1 size=$2; shift 2
-  "$FIO" --name=verify --filename="$file" --rw=randwrite --bs=4k --size="$size" \
-    --ioengine=libaio --direct=1 --iodepth=16 --verify=crc32c --verify_fatal=1 \
-    --randrepeat=1 --output-format=terse "$@"
-}
 
 # --- a disk with two queues --------------------------------------------------
 head -c $((64 << 20)) /dev/urandom > "$work/disk0.img"
