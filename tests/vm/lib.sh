@@ -123,6 +123,17 @@ vduse_blk_export() {
   return 1
 }
 
+# vduse_blk_stop_all: stops every disk vduse_blk_export started. A
+# script's groups may share one, but none may outlive the script: while
+# one is served the vduse module stays in use for the next script.
+vduse_blk_stop_all() {
+  local pidfile
+  for pidfile in "$VDUSE_BLK_DIR"/*.pid; do
+    [ -e "$pidfile" ] && vduse_blk_stop "$(basename "$pidfile" .pid)"
+  done
+  return 0
+}
+
 # vduse_blk_stop NAME: off the vDPA bus, then the server stops (the
 # teardown order the kernel needs: the device first, then its server).
 vduse_blk_stop() {
