@@ -43,7 +43,7 @@ Result<void> stop_server(pid_t pid, const std::string &name)
         if (!wait_until_gone(pid, 10s)) {
             kill(pid, SIGKILL);
             if (!wait_until_gone(pid, 5s))
-                return Error::system(ETIMEDOUT, "the server of \"" + name + "\" (pid " +
+                return Error::system(ETIMEDOUT, "the server of " + quoted(name) + " (pid " +
                                                     std::to_string(pid) + ") does not stop");
         }
     }
@@ -51,7 +51,7 @@ Result<void> stop_server(pid_t pid, const std::string &name)
     if (vduse_exists(name))
         if (auto e = vduse_destroy(name))
             return Error::system(e.code ? e.code : EIO,
-                                 "cannot destroy the VDUSE device \"" + name + "\"");
+                                 "cannot destroy the VDUSE device " + quoted(name));
     return {};
 }
 
@@ -67,12 +67,12 @@ Result<void> check_before_serving(Host &host, const std::string &name)
                                " does not exist: the kernel module vduse is not loaded "
                                "(modprobe vduse)");
     if (host.client().get_device(name))
-        return Error::invalid("a vDPA device named \"" + name + "\" already exists");
+        return Error::invalid("a vDPA device named " + quoted(name) + " already exists");
     // Another program's VDUSE device: starting a server for it would take
     // it over as if we had made it.
     if (vduse_exists(name))
-        return Error::invalid("a VDUSE device named \"" + name +
-                              "\" already exists (another program serves it)");
+        return Error::invalid("a VDUSE device named " + quoted(name) +
+                              " already exists (another program serves it)");
     return {};
 }
 
@@ -107,8 +107,8 @@ Result<Ack> add_served_blk_device(Host &host, const ServedBlkRequest &request,
     Error error = !addition.added ? addition.added.error() : addition.bound->error();
     if (addition.deleted && !*addition.deleted) {
         // The vDPA device is still there: the server must keep serving it.
-        error.message += "; deleting the device again failed, so \"" + name +
-                         "\" and its server are left behind";
+        error.message += "; deleting the device again failed, so " + quoted(name) +
+                         " and its server are left behind";
         return error;
     }
     if (auto stopped = stop_server(pid, name); !stopped)
