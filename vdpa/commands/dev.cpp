@@ -75,8 +75,8 @@ int add_served_device(Session& session, const Arguments& arguments)
     if (!is_vduse(*arguments.mgmtdev))
         return session.usage_error(
             "The backend keywords (file, readonly, queues, queue_size, blk_size) need "
-            "mgmtdev vduse: vdpa serves only VDUSE devices itself, not \"" +
-            arguments.mgmtdev->to_string() + "\".");
+            "mgmtdev vduse: vdpa serves only VDUSE devices itself, not " +
+            vdpa::quoted(arguments.mgmtdev->to_string()) + ".");
     if (!arguments.backend)
         return session.usage_error(
             "readonly, queues, queue_size and blk_size configure a backend: give one "
