@@ -8,10 +8,12 @@
 // made before it exits).
 #pragma once
 
-#include "server/blk_server.hpp"
-#include "server/net_server.hpp"
+#include "server/server_options.hpp"
+#include "vduse/control.hpp"
 
+#include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace vdpa::device {
 

@@ -56,12 +56,15 @@ enum Attribute : std::uint16_t {
     attr_dev_vendor_attr_value = 19, // u64, repeated
 
     // u64, features provisioned to the device (Linux 6.1). 6.1 also sent
-    // the device's features as attribute 21; 6.2 folded that into this one.
+    // a net device's features as attribute 21
+    // (VDPA_ATTR_VDPA_DEV_SUPPORTED_FEATURES, in `dev config show`); 6.2
+    // folded that into this one and left 21 unused until 6.9.
     attr_dev_features = 20,
 
-    // Block device configuration (Linux 6.6). Numbers 21 and up meant other
-    // things in some earlier kernels, so they are only read as block
-    // configuration when the device is a block device.
+    // Block device configuration (Linux 6.9; 6.2 to 6.8 know no attribute
+    // above 20). Attribute 21 meant a net device's features in 6.1, so
+    // these are only read as block configuration when the device is a
+    // block device (6.1 sends 21 only for net devices).
     attr_dev_blk_cfg_capacity = 21,             // u64
     attr_dev_blk_cfg_size_max = 22,             // u32
     attr_dev_blk_cfg_blk_size = 23,             // u32

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Quick start: build vdpa and watch it manage devices on a real kernel. On
-# a host whose kernel has the vDPA net simulator (vdpa_sim_net, loaded or
-# loadable) it runs here; otherwise it boots the test VM (a Debian 6.12
-# kernel with the vDPA simulators) and runs there. Run as root on Debian
+# a host whose kernel has the vDPA net simulator (vdpa_sim_net) or vduse
+# (loaded or loadable) it runs here: simulated devices where there are
+# simulators, and a disk vdpa serves from a file where there is vduse;
+# otherwise it boots the test VM (a Debian 6.12 kernel with the vDPA
+# simulators and vduse) and runs both there. Run as root on Debian
 # bookworm; it installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,14 +43,22 @@ unload_modules_since() {
   [ -z "$left" ] || echo "# Still loaded (in use): $left"
 }
 
-if simulator_available; then
-  echo "# This host's kernel has the vDPA simulators: running here."
+# Stock kernels from Debian's 6.12 on have vduse without any simulator:
+# there the demonstration serves a file-backed disk, on this host.
+vduse_available() {
+  [ -e /dev/vduse/control ] || modprobe -n -q vduse 2>/dev/null
+}
+
+if simulator_available || vduse_available; then
+  echo "# This host's kernel has vDPA (simulators or vduse): running here."
   BEFORE=$(loaded_modules)
   trap 'unload_modules_since "$BEFORE"' EXIT
-  bash tests/demo-steps.sh "$VDPA"
+  simulator_available && bash tests/demo-steps.sh "$VDPA"
+  bash tests/demo-vduse-steps.sh "$VDPA"
 else
-  echo "# This host's kernel has no vDPA simulator: running in the test VM (first run builds it, ~1 min)."
+  echo "# This host's kernel has no vDPA: running in the test VM (first run builds it, ~1 min)."
   bash tests/vm/prepare.sh
   tests/vm/vmctl run -- tests/demo-steps.sh "$VDPA"
+  tests/vm/vmctl run -- tests/demo-vduse-steps.sh "$VDPA"
   tests/vm/vmctl stop
 fi

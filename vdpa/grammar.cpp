@@ -127,6 +127,46 @@ Result<void> parse_wait(Arguments& into, std::string_view text)
                  narrow<std::uint32_t>(parse_decimal("wait", text, max_wait_seconds)));
 }
 
+// One backend per device: the second backend keyword is the mistake.
+Result<void> set_backend(Arguments& into, BackendKind kind, std::string_view target)
+{
+    if (into.backend)
+        return Error::invalid("A device has one backend: give only one of file");
+    if (target.empty())
+        return Error::invalid("The backend needs a non-empty value");
+    into.backend = Backend{kind, std::string(target)};
+    return {};
+}
+
+Result<void> parse_backend_file(Arguments& into, std::string_view text)
+{
+    return set_backend(into, BackendKind::file, text);
+}
+
+Result<void> parse_readonly(Arguments& into, std::string_view)
+{
+    into.readonly = true;
+    return {};
+}
+
+// The server checks the limits against the kernel's and the file's; here
+// only that each is a number.
+Result<void> parse_queues(Arguments& into, std::string_view text)
+{
+    return store(into.queues, narrow<std::uint32_t>(parse_decimal("queues", text, u16_max)));
+}
+
+Result<void> parse_queue_size(Arguments& into, std::string_view text)
+{
+    return store(into.queue_size,
+                 narrow<std::uint32_t>(parse_decimal("queue_size", text, u16_max)));
+}
+
+Result<void> parse_blk_size(Arguments& into, std::string_view text)
+{
+    return store(into.blk_size, narrow<std::uint32_t>(parse_decimal("blk_size", text, u32_max)));
+}
+
 constexpr std::array keyword_table{
     KeywordSpec{KeywordId::name, "name", Match::prefix, "NAME", parse_name,
                 "device name is not set."},
@@ -148,6 +188,12 @@ constexpr std::array keyword_table{
     KeywordSpec{KeywordId::prune, "prune", Match::exact, "", parse_prune, ""},
     KeywordSpec{KeywordId::check, "check", Match::exact, "", parse_check, ""},
     KeywordSpec{KeywordId::wait, "wait", Match::exact, "SECONDS", parse_wait, ""},
+    // Ours: dev add's backends on mgmtdev vduse, and their tuning.
+    KeywordSpec{KeywordId::backend_file, "file", Match::exact, "PATH", parse_backend_file, ""},
+    KeywordSpec{KeywordId::readonly, "readonly", Match::exact, "", parse_readonly, ""},
+    KeywordSpec{KeywordId::queues, "queues", Match::exact, "N", parse_queues, ""},
+    KeywordSpec{KeywordId::queue_size, "queue_size", Match::exact, "N", parse_queue_size, ""},
+    KeywordSpec{KeywordId::blk_size, "blk_size", Match::exact, "N", parse_blk_size, ""},
 };
 
 // Commands ------------------------------------------------------------
@@ -161,6 +207,11 @@ constexpr std::array add_keywords{
     KeywordUse{KeywordId::mac, false},
     KeywordUse{KeywordId::mtu, false},
     KeywordUse{KeywordId::max_vqp, false},
+    KeywordUse{KeywordId::backend_file, false, Complete::file},
+    KeywordUse{KeywordId::readonly, false},
+    KeywordUse{KeywordId::queues, false},
+    KeywordUse{KeywordId::queue_size, false},
+    KeywordUse{KeywordId::blk_size, false},
     KeywordUse{KeywordId::driver, false, Complete::choices},
 };
 

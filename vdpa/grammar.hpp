@@ -25,6 +25,18 @@ enum class Match : std::uint8_t { exact, prefix };
 
 bool word_matches(std::string_view typed, std::string_view word, Match match);
 
+// dev add on mgmtdev vduse: a backend makes vdpa serve the device itself
+// (device/served_device.hpp). Each backend is a keyword whose value names
+// what it serves; the keywords after it tune it.
+enum class BackendKind : std::uint8_t {
+    file, // file PATH: a virtio-blk disk
+};
+
+struct Backend {
+    BackendKind kind;
+    std::string target; // the PATH of `file`
+};
+
 // Values a command line carries, once parsed.
 struct Arguments {
     std::optional<std::string> device;    // DEV, or `name NAME`
@@ -35,6 +47,12 @@ struct Arguments {
     std::optional<std::uint32_t> qidx;
     std::optional<std::uint64_t> device_features;
     std::optional<BusDriver> driver;
+    // dev add's backend and its tuning (only with a backend)
+    std::optional<Backend> backend;
+    bool readonly = false;
+    std::optional<std::uint32_t> queues;
+    std::optional<std::uint32_t> queue_size;
+    std::optional<std::uint32_t> blk_size;
     // state apply
     std::optional<std::string> file; // "-" for stdin
     bool prune = false;
@@ -57,6 +75,12 @@ enum class KeywordId : std::uint8_t {
     prune, // state apply's flags: a keyword without a value
     check,
     wait,
+    // dev add's backends (BackendKind) and their tuning
+    backend_file,
+    readonly,
+    queues,
+    queue_size,
+    blk_size,
 };
 
 struct KeywordSpec {
@@ -91,6 +115,7 @@ enum class Complete : std::uint8_t {
     mgmtdev,     // a management device's handle
     choices,     // the keyword's closed set of choices
     queue_index, // 0 .. the device's max_vqs - 1
+    file,        // a path on this host (a backend's backing file)
 };
 
 struct KeywordUse {

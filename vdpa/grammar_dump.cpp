@@ -55,6 +55,8 @@ std::string_view complete_name(Complete complete)
         return "choices";
     case Complete::queue_index:
         return "queue_index";
+    case Complete::file:
+        return "file";
     }
     return "nothing";
 }

@@ -4,14 +4,12 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <optional>
+
+#include <vdpa/client.hpp>
 
 namespace vdpa::cli {
 namespace {
-
-std::string quoted(std::string_view text)
-{
-    return "\"" + std::string(text) + "\"";
-}
 
 Invocation usage_error(std::string message, const Node* help_node = nullptr,
                        std::string help_path = {})
@@ -57,6 +55,81 @@ const KeywordSpec* find_keyword(const CommandSpec& command, std::string_view wor
 constexpr std::array required_check_order{KeywordId::mgmtdev, KeywordId::name, KeywordId::new_name,
                                           KeywordId::qidx};
 
+// The word a command takes before its keywords (a device, a management
+// device, a file), if any, into `arguments`; `next` is then the index of
+// the first keyword. An invocation when the words are wrong.
+std::optional<Invocation> parse_positional(const Node& node, const std::string& path,
+                                           std::span<const std::string> words, Arguments& arguments,
+                                           std::size_t& next)
+{
+    const CommandSpec& command = *node.command;
+    next = 0;
+    switch (command.positional) {
+    case Positional::none:
+        break;
+    case Positional::device:
+        if (words.empty())
+            return usage_error(command.usage_without_device.empty()
+                                   ? "String parameter expected"
+                                   : std::string(command.usage_without_device));
+        [[fallthrough]];
+    case Positional::optional_device:
+        if (!words.empty()) {
+            if (auto parsed = keyword(KeywordId::name).parse(arguments, words[0]); !parsed)
+                return usage_error(parsed.error().message);
+            next = 1;
+        }
+        break;
+    case Positional::optional_mgmtdev:
+        if (!words.empty()) {
+            if (auto parsed = keyword(KeywordId::mgmtdev).parse(arguments, words[0]); !parsed)
+                return usage_error(parsed.error().message);
+            next = 1;
+        }
+        break;
+    case Positional::file:
+        if (words.empty() || words[0].empty())
+            return usage_error("A file name is expected (\"-\" for standard input).", &node,
+                               path);
+        arguments.file = words[0];
+        next = 1;
+        break;
+    }
+    return std::nullopt;
+}
+
+// Keywords with their values, and flags, into `arguments`; `seen` says
+// which were given. An invocation when the words are wrong.
+std::optional<Invocation> parse_keywords(const CommandSpec& command,
+                                         std::span<const std::string> words, Arguments& arguments,
+                                         std::bitset<64>& seen)
+{
+    std::size_t i = 0;
+    while (i < words.size()) {
+        const KeywordSpec* spec = find_keyword(command, words[i]);
+        if (!spec)
+            return usage_error("Unknown option " + vdpa::quoted(words[i]));
+        auto slot = static_cast<std::size_t>(spec->id);
+        if (seen[slot])
+            return usage_error("Keyword " + vdpa::quoted(spec->word) + " is given more than once.");
+        if (spec->placeholder.empty()) { // a flag: no value
+            if (auto parsed = spec->parse(arguments, {}); !parsed)
+                return usage_error(parsed.error().message);
+            seen[slot] = true;
+            ++i;
+            continue;
+        }
+        if (i + 1 == words.size())
+            return usage_error("Keyword " + vdpa::quoted(spec->word) + " needs a value (" +
+                               std::string(spec->placeholder) + ").");
+        if (auto parsed = spec->parse(arguments, words[i + 1]); !parsed)
+            return usage_error(parsed.error().message);
+        seen[slot] = true;
+        i += 2;
+    }
+    return std::nullopt;
+}
+
 Invocation parse_command(const Node& node, const std::string& path,
                          std::span<const std::string> words)
 {
@@ -73,62 +146,12 @@ Invocation parse_command(const Node& node, const std::string& path,
     if (command.positional == Positional::none && words.size() == 1 && words[0] == "help")
         return help(node, path);
 
-    std::size_t i = 0;
-    switch (command.positional) {
-    case Positional::none:
-        break;
-    case Positional::device:
-        if (words.empty())
-            return usage_error(command.usage_without_device.empty()
-                                   ? "String parameter expected"
-                                   : std::string(command.usage_without_device));
-        [[fallthrough]];
-    case Positional::optional_device:
-        if (i < words.size()) {
-            if (auto parsed = keyword(KeywordId::name).parse(arguments, words[i]); !parsed)
-                return usage_error(parsed.error().message);
-            ++i;
-        }
-        break;
-    case Positional::optional_mgmtdev:
-        if (i < words.size()) {
-            if (auto parsed = keyword(KeywordId::mgmtdev).parse(arguments, words[i]); !parsed)
-                return usage_error(parsed.error().message);
-            ++i;
-        }
-        break;
-    case Positional::file:
-        if (words.empty() || words[0].empty())
-            return usage_error("A file name is expected (\"-\" for standard input).", &node,
-                               path);
-        arguments.file = words[0];
-        ++i;
-        break;
-    }
-
-    std::bitset<16> seen;
-    while (i < words.size()) {
-        const KeywordSpec* spec = find_keyword(command, words[i]);
-        if (!spec)
-            return usage_error("Unknown option " + quoted(words[i]));
-        auto slot = static_cast<std::size_t>(spec->id);
-        if (seen[slot])
-            return usage_error("Keyword " + quoted(spec->word) + " is given more than once.");
-        if (spec->placeholder.empty()) { // a flag: no value
-            if (auto parsed = spec->parse(arguments, {}); !parsed)
-                return usage_error(parsed.error().message);
-            seen[slot] = true;
-            ++i;
-            continue;
-        }
-        if (i + 1 == words.size())
-            return usage_error("Keyword " + quoted(spec->word) + " needs a value (" +
-                               std::string(spec->placeholder) + ").");
-        if (auto parsed = spec->parse(arguments, words[i + 1]); !parsed)
-            return usage_error(parsed.error().message);
-        seen[slot] = true;
-        i += 2;
-    }
+    std::size_t first_keyword = 0;
+    if (auto refused = parse_positional(node, path, words, arguments, first_keyword))
+        return *std::move(refused);
+    std::bitset<64> seen; // one bit per KeywordId
+    if (auto refused = parse_keywords(command, words.subspan(first_keyword), arguments, seen))
+        return *std::move(refused);
 
     for (KeywordId id : required_check_order)
         if (requires_keyword(command, id) && !seen[static_cast<std::size_t>(id)])
@@ -168,8 +191,8 @@ Invocation parse_words(std::span<const std::string> words)
             }
         }
         if (!next)
-            return usage_error((node == &grammar_root() ? "Object " : "Command ") + quoted(word) +
-                               " not found");
+            return usage_error((node == &grammar_root() ? "Object " : "Command ") +
+                               vdpa::quoted(word) + " not found");
         path += path.empty() ? "" : " ";
         path += next->word;
         node = next;

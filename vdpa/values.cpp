@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <vdpa/client.hpp>
+
 namespace vdpa::cli {
 namespace {
 
@@ -12,17 +14,12 @@ bool is_hex_digit(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-std::string quoted(std::string_view text)
-{
-    return "\"" + std::string(text) + "\"";
-}
-
 } // namespace
 
 Result<MacAddress> parse_mac(std::string_view text)
 {
     auto invalid = [&] {
-        return Error::invalid("invalid MAC address " + quoted(text) +
+        return Error::invalid("invalid MAC address " + vdpa::quoted(text) +
                               ": expected six colon-separated hexadecimal octets, such as "
                               "00:11:22:33:44:55");
     };
@@ -56,7 +53,7 @@ Result<std::uint64_t> parse_decimal(std::string_view keyword, std::string_view t
                                                     [](char c) { return c >= '0' && c <= '9'; });
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, 10);
     if (!digits_only || error != std::errc() || end != text.data() + text.size() || value > max)
-        return Error::invalid("invalid " + std::string(keyword) + " " + quoted(text) +
+        return Error::invalid("invalid " + std::string(keyword) + " " + vdpa::quoted(text) +
                               ": expected a decimal number from 0 to " + std::to_string(max));
     return value;
 }
@@ -70,7 +67,7 @@ Result<std::uint64_t> parse_hex_u64(std::string_view keyword, std::string_view t
     bool hex_only = !digits.empty() && std::all_of(digits.begin(), digits.end(), is_hex_digit);
     auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value, 16);
     if (!hex_only || error != std::errc() || end != digits.data() + digits.size())
-        return Error::invalid("invalid " + std::string(keyword) + " " + quoted(text) +
+        return Error::invalid("invalid " + std::string(keyword) + " " + vdpa::quoted(text) +
                               ": expected a hexadecimal number of at most 64 bits, such as "
                               "0x10020");
     return value;
@@ -91,7 +88,7 @@ Result<MgmtDevHandle> parse_mgmtdev_handle(std::string_view text)
         handle.bus = std::string(text.substr(0, slash));
         handle.name = std::string(text.substr(slash + 1));
         if (handle.bus.empty())
-            return Error::invalid("invalid management device " + quoted(text) +
+            return Error::invalid("invalid management device " + vdpa::quoted(text) +
                                   ": the bus name before '/' is empty");
     }
     return handle;

@@ -8,6 +8,7 @@
 #include "blk/blk_config.hpp"
 #include "blk/blk_queue.hpp"
 #include "server/lifecycle.hpp"
+#include "server/server_options.hpp"
 #include "vduse/device_channel.hpp"
 #include "virtio/inflight_log.hpp"
 
@@ -17,12 +18,6 @@
 #include <vector>
 
 namespace vdpa::device {
-
-struct ServerOptions {
-    std::string name;
-    BlkOptions blk;
-    std::string inflight_path; // empty: /run/vdpa-blk-server/NAME.inflight
-};
 
 class BlkServer final : public VduseRequestHandler, public ServedDevice {
 public:

@@ -63,8 +63,12 @@ void detach_from_caller(const char *program)
     setsid();
 }
 
-void report_ready(const char *program, pid_t pid, const std::string &pidfile)
+void report_ready(const char *program, const std::string &name, const ServedRecord &record,
+                  const std::string &pidfile)
 {
+    if (auto problem = write_served_record(name, record); !problem.empty())
+        report_problem(program, problem);
+    const pid_t pid = record.server_pid;
     if (!pidfile.empty()) {
         FILE *f = std::fopen(pidfile.c_str(), "w");
         if (f != nullptr) {
@@ -126,6 +130,7 @@ int serve_until_stopped(const char *program, const std::string &name, ServedDevi
         }
     }
     auto note = device.shutdown();
+    remove_served_record(name);
     if (!note.empty())
         report_problem(program, note);
     if (!pidfile.empty())

@@ -3,9 +3,11 @@
 // The process around a served VDUSE device, the same for every device
 // type: stop signals through a signalfd, --detach (the caller waits until
 // the server is ready or has failed), readiness (pidfile, NOTIFY_SOCKET,
-// the detaching parent exiting 0), and the loop answering the kernel until
-// SIGTERM or SIGINT.
+// the detaching parent exiting 0), the served record (served_record.hpp)
+// while serving, and the loop answering the kernel until SIGTERM or SIGINT.
 #pragma once
+
+#include "served_record.hpp"
 
 #include <string>
 #include <sys/types.h>
@@ -36,11 +38,15 @@ int block_stop_signals();
 // Forks: the parent waits for report_ready() or the child's failure and
 // exits 0 or 1; the child carries on in a new session.
 void detach_from_caller(const char *program);
-// Writes the pidfile, notifies the service manager and, when detached,
-// releases the waiting parent and lets go of the caller's terminal.
-void report_ready(const char *program, pid_t pid, const std::string &pidfile);
+// Writes the served record of device `name` (before readiness: once `vdpa
+// dev add` returns, `dev show -d` finds it) and the pidfile, notifies the
+// service manager and, when detached, releases the waiting parent and lets
+// go of the caller's terminal.
+void report_ready(const char *program, const std::string &name, const ServedRecord &record,
+                  const std::string &pidfile);
 // Serves until a stop signal or a broken device; then shuts the device
-// down and removes the pidfile. Returns the exit status.
+// down and removes the served record and the pidfile. Returns the exit
+// status.
 int serve_until_stopped(const char *program, const std::string &name, ServedDevice &device,
                         int signal_fd, const std::string &pidfile);
 

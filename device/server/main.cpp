@@ -99,6 +99,7 @@ int main(int argc, char **argv)
     }
     std::fprintf(stderr, "%s: serving %s as %s%s\n", program, args.server.blk.path.c_str(),
                  args.server.name.c_str(), server.reconnected() ? " (reconnected)" : "");
-    report_ready(program, getpid(), args.pidfile);
+    report_ready(program, args.server.name, {"file", args.server.blk.path, getpid()},
+                 args.pidfile);
     return serve_until_stopped(program, args.server.name, server, signal_fd, args.pidfile);
 }

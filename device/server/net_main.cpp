@@ -104,6 +104,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "%s: serving %s as %s, MAC %s, MTU %u\n", program,
                      args.server.net.tap.c_str(), args.server.name.c_str(),
                      format_mac(server.mac()).c_str(), args.server.net.mtu);
-    report_ready(program, getpid(), args.pidfile);
+    report_ready(program, args.server.name, {"tap", args.server.net.tap, getpid()},
+                 args.pidfile);
     return serve_until_stopped(program, args.server.name, server, signal_fd, args.pidfile);
 }

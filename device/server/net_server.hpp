@@ -10,6 +10,7 @@
 #include "net/net_queue.hpp"
 #include "net/tap.hpp"
 #include "server/lifecycle.hpp"
+#include "server/server_options.hpp"
 #include "vduse/device_channel.hpp"
 #include "virtio/inflight_log.hpp"
 
@@ -18,12 +19,6 @@
 #include <thread>
 
 namespace vdpa::device {
-
-struct NetServerOptions {
-    std::string name;
-    NetOptions net;
-    std::string inflight_path; // empty: /run/vdpa-net-server/NAME.inflight
-};
 
 class NetServer final : public VduseRequestHandler, public ServedDevice {
 public:

@@ -46,6 +46,45 @@ std::optional<DeviceClass> virtio_device_class(const std::string& virtio_dir)
     return static_cast<DeviceClass>(id);
 }
 
+// Every sysfs write of the bus, followed by what a test's kernel does.
+Result<void> write_attribute(const DeviceBus::Impl& impl, const std::string& path,
+                             const std::string& text)
+{
+    auto written = sysfs::write(path, text);
+    if (written && impl.after_write)
+        impl.after_write(path, text);
+    return written;
+}
+
+// After a probe to virtio_vdpa: the virtio device that appeared since
+// `before` under the vDPA device `name` (at `real`) or one of its
+// ancestors is the device's, even on a shared parent; `impl` remembers it.
+// Ambiguous when several appeared on a shared parent at once.
+Result<void> claim_new_virtio_device(DeviceBus::Impl& impl, const std::string& name,
+                                     const std::vector<virtio::Entry>& before,
+                                     const std::string& real)
+{
+    if (impl.bound_virtio.count(name))
+        return {};
+    auto found =
+        virtio::appeared(before, virtio::list_devices(impl.paths.sysfs), impl.paths.sysfs, real);
+    // One under the device itself is its own, whatever else appeared.
+    if (auto own = std::find_if(found.begin(), found.end(),
+                                [&](const virtio::Entry& entry) { return entry.parent() == real; });
+        own != found.end())
+        found = {*own};
+    if (found.size() == 1)
+        impl.bound_virtio[name] = found[0];
+    if (found.size() <= 1)
+        return {};
+    std::string names;
+    for (const virtio::Entry& entry : found)
+        names += (names.empty() ? "" : ", ") + entry.name;
+    return bus_errors::ambiguous("several virtio devices appeared on " + found[0].parent() +
+                                 " at once (" + names + "): which is device " + quoted(name) +
+                                 "'s cannot be told apart");
+}
+
 } // namespace
 
 std::string_view bus_driver_name(BusDriver driver)
@@ -74,7 +113,17 @@ std::string DeviceNumber::to_string() const
     return std::to_string(major) + ":" + std::to_string(minor);
 }
 
-DeviceBus::DeviceBus(HostPaths paths) : impl_(std::make_unique<Impl>(Impl{std::move(paths), {}})) {}
+DeviceBus::DeviceBus(HostPaths paths)
+    : impl_(std::make_unique<Impl>(Impl{std::move(paths), {}, {}}))
+{
+}
+
+DeviceBus make_bus(HostPaths paths, SysfsWriteHook after_write)
+{
+    DeviceBus bus(std::move(paths));
+    bus.impl_->after_write = std::move(after_write);
+    return bus;
+}
 DeviceBus::DeviceBus(const DeviceBus& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
 DeviceBus& DeviceBus::operator=(const DeviceBus& other)
 {
@@ -304,19 +353,21 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
         // Put back what was there, so a failed move leaves no trace. The
         // error worth reporting is the first one, not these. The override
         // goes first: it decides which driver may bind.
-        static_cast<void>(
-            sysfs::write(dir + "/driver_override", details->driver_override.value_or("\n")));
+        static_cast<void>(write_attribute(*impl_, dir + "/driver_override",
+                                          details->driver_override.value_or("\n")));
         if (current && sysfs::link_name(dir + "/driver") != current)
-            static_cast<void>(sysfs::write(vdpa + "/drivers/" + *current + "/bind", name));
+            static_cast<void>(
+                write_attribute(*impl_, vdpa + "/drivers/" + *current + "/bind", name));
         return error;
     };
 
     if (current)
-        if (auto unbound = sysfs::write(vdpa + "/drivers/" + *current + "/unbind", name); !unbound)
+        if (auto unbound = write_attribute(*impl_, vdpa + "/drivers/" + *current + "/unbind", name);
+            !unbound)
             return std::move(unbound).error();
     // The override decides what the probe binds; "none" names no driver,
     // so it keeps the device unbound even if drivers are probed later.
-    if (auto written = sysfs::write(dir + "/driver_override", target); !written)
+    if (auto written = write_attribute(*impl_, dir + "/driver_override", target); !written)
         return restore(std::move(written).error());
     if (driver == BusDriver::none)
         return this->details(device);
@@ -328,7 +379,7 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
         before = virtio::list_devices(impl_->paths.sysfs);
     auto real = sysfs::real_path(dir).value_or(dir);
 
-    if (auto probed = sysfs::write(vdpa + "/drivers_probe", name); !probed)
+    if (auto probed = write_attribute(*impl_, vdpa + "/drivers_probe", name); !probed)
         return restore(std::move(probed).error());
     if (sysfs::link_name(dir + "/driver") != target)
         return restore(Error::system(ENODEV, "the " + target +
@@ -337,29 +388,7 @@ Result<DeviceDetails> DeviceBus::bind(std::string_view device, BusDriver driver,
     // From here on the device is bound; errors say it stays so.
     std::function<Result<void>()> identify;
     if (driver == BusDriver::virtio_vdpa)
-        identify = [&]() -> Result<void> {
-            if (impl_->bound_virtio.count(name))
-                return {};
-            auto found = virtio::appeared(before, virtio::list_devices(impl_->paths.sysfs),
-                                          impl_->paths.sysfs, real);
-            // One under the device itself is its own, whatever else appeared.
-            if (auto own = std::find_if(found.begin(), found.end(),
-                                        [&](const virtio::Entry& entry) {
-                                            return entry.parent() == real;
-                                        });
-                own != found.end())
-                found = {*own};
-            if (found.size() == 1)
-                impl_->bound_virtio[name] = found[0];
-            if (found.size() <= 1)
-                return {};
-            std::string names;
-            for (const virtio::Entry& entry : found)
-                names += (names.empty() ? "" : ", ") + entry.name;
-            return bus_errors::ambiguous("several virtio devices appeared on " + found[0].parent() +
-                                         " at once (" + names + "): which is device " +
-                                         quoted(name) + "'s cannot be told apart");
-        };
+        identify = [&] { return claim_new_virtio_device(*impl_, name, before, real); };
     auto ready = wait(device, driver, options.timeout, Unnamed::wait, identify);
     if (!ready && (ready.error().kind == ErrorKind::timeout ||
                    ready.error().kind == ErrorKind::ambiguous)) {

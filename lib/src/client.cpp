@@ -17,24 +17,21 @@
 namespace vdpa {
 namespace {
 
-// ENOENT from the controller has two causes users must tell apart: the
-// module is not loaded, or the family (registered with netnsok = false)
-// is invisible from a non-initial network namespace.
-Error family_absent(const std::string& sysfs_root)
+// ENOENT from the controller has three causes users must tell apart: the
+// kernel has no vdpa module at all, the module is not loaded, or the
+// family (registered with netnsok = false) is invisible from a
+// non-initial network namespace.
+Error family_absent(const HostPaths& paths)
 {
-    if (sysfs::is_directory(sysfs_root + "/bus/vdpa"))
+    if (sysfs::is_directory(paths.sysfs + "/bus/vdpa"))
         return Error::make(ErrorKind::wrong_namespace, ENOENT,
                            "the vdpa bus exists but its generic netlink family is not visible: "
                            "the kernel offers it only in the initial network namespace, and "
                            "this process runs in another one");
     // A kernel built without CONFIG_VDPA has no module to load: say so
     // rather than suggest modprobe.
-    std::string release = running_kernel_release();
-    if (kernel_module_presence("/lib/modules", release, "vdpa") == ModulePresence::absent)
-        return Error::make(ErrorKind::family_missing, ENOENT,
-                           "the kernel has no vDPA support: Linux " + release +
-                               " has no vdpa module, built in or loadable (it was built without "
-                               "CONFIG_VDPA): use a kernel built with CONFIG_VDPA");
+    if (auto missing = kernel_without_vdpa(paths, running_kernel_release()))
+        return *std::move(missing);
     return Error::make(ErrorKind::family_missing, ENOENT,
                        "the kernel has no \"vdpa\" generic netlink family: load the vdpa module "
                        "(modprobe vdpa) or use a kernel built with CONFIG_VDPA");
@@ -165,14 +162,14 @@ netlink::Request Client::Impl::request(std::uint8_t command, std::uint16_t flags
     return netlink::Request(family.id, command, uapi::family_version, flags);
 }
 
-Result<Client> open_client(std::unique_ptr<netlink::Transport> transport, const std::string& sysfs_root)
+Result<Client> open_client(std::unique_ptr<netlink::Transport> transport, const HostPaths& paths)
 {
     auto impl = std::make_unique<Client::Impl>(std::move(transport));
     auto family = netlink::resolve_family(impl->channel, uapi::family_name);
     if (!family) {
         const Error& error = family.error();
         if (error.kind == ErrorKind::kernel && error.errnum == ENOENT)
-            return family_absent(sysfs_root);
+            return family_absent(paths);
         return std::move(family).error();
     }
     impl->family = *std::move(family);

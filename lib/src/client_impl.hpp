@@ -8,6 +8,7 @@
 #include <string>
 
 #include <vdpa/client.hpp>
+#include <vdpa/paths.hpp>
 
 #include "netlink/channel.hpp"
 #include "netlink/request.hpp"
@@ -24,9 +25,9 @@ struct Client::Impl {
 };
 
 // Builds a Client on any transport: the real socket, or a replay in tests.
-// `sysfs_root` (where sysfs is mounted) tells a missing family from one in
-// another network namespace.
+// `paths` (sysfs, the module index) tell a missing family from one in
+// another network namespace, and a module not loaded from none at all.
 Result<Client> open_client(std::unique_ptr<netlink::Transport> transport,
-                           const std::string& sysfs_root = "/sys");
+                           const HostPaths& paths = {});
 
 } // namespace vdpa

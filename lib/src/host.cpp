@@ -14,12 +14,17 @@ Host make_host(Client client, HostPaths paths)
     return Host(std::make_unique<Host::Impl>(std::move(client), std::move(paths)));
 }
 
+Host make_host(Client client, DeviceBus bus)
+{
+    return Host(std::make_unique<Host::Impl>(std::move(client), std::move(bus)));
+}
+
 Result<Host> Host::open(const HostOptions& options)
 {
     auto transport = netlink::open_generic_netlink(options.socket_receive_buffer);
     if (!transport)
         return std::move(transport).error();
-    auto client = open_client(*std::move(transport), options.paths.sysfs);
+    auto client = open_client(*std::move(transport), options.paths);
     if (!client)
         return std::move(client).error();
     return make_host(*std::move(client), options.paths);

@@ -13,6 +13,10 @@ struct Host::Impl {
         : client(std::move(netlink_client)), bus(host_paths), paths(std::move(host_paths))
     {
     }
+    Impl(Client netlink_client, DeviceBus device_bus)
+        : client(std::move(netlink_client)), bus(std::move(device_bus)), paths(bus.paths())
+    {
+    }
 
     Client client;
     DeviceBus bus;
@@ -21,5 +25,7 @@ struct Host::Impl {
 
 // A Host on a client opened elsewhere (a replay in tests) and `paths`.
 Host make_host(Client client, HostPaths paths = {});
+// The same on a bus made elsewhere (a test's, with its fake kernel).
+Host make_host(Client client, DeviceBus bus);
 
 } // namespace vdpa

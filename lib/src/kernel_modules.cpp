@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "kernel_modules.hpp"
 
+#include <cerrno>
+
 #include <fstream>
 #include <string_view>
 #include <sys/utsname.h>
+
+#include "sysfs.hpp"
 
 namespace vdpa {
 namespace {
@@ -62,6 +66,20 @@ ModulePresence kernel_module_presence(const std::string& modules_root, const std
     if (loadable == Listed::unreadable || builtin == Listed::unreadable)
         return ModulePresence::unknown;
     return ModulePresence::absent;
+}
+
+std::optional<Error> kernel_without_vdpa(const HostPaths& paths, const std::string& release)
+{
+    // A bus means the module is there, whatever the index says (a kernel
+    // booted without its /lib/modules).
+    if (sysfs::is_directory(paths.sysfs + "/bus/vdpa"))
+        return std::nullopt;
+    if (kernel_module_presence(paths.modules, release, "vdpa") != ModulePresence::absent)
+        return std::nullopt;
+    return Error::make(ErrorKind::family_missing, ENOENT,
+                       "the kernel has no vDPA support: Linux " + release +
+                           " has no vdpa module, built in or loadable (it was built without "
+                           "CONFIG_VDPA): use a kernel built with CONFIG_VDPA");
 }
 
 } // namespace vdpa

@@ -5,7 +5,11 @@
 // kernel was built without CONFIG_VDPA".
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include <vdpa/paths.hpp>
+#include <vdpa/result.hpp>
 
 namespace vdpa {
 
@@ -22,5 +26,13 @@ std::string running_kernel_release();
 // RELEASE in the index under MODULES_ROOT.
 ModulePresence kernel_module_presence(const std::string& modules_root, const std::string& release,
                                       const std::string& name);
+
+// ErrorKind::family_missing saying that the running kernel (RELEASE) has
+// no vDPA support at all, when its module index under PATHS.modules lists
+// no vdpa module, built in or loadable, and sysfs has no vdpa bus; nullopt
+// when it has one, or when the index cannot be read (the module may exist:
+// nothing is claimed). Every command meets this first, the netlink ones
+// and the monitor alike, so all say the same thing.
+std::optional<Error> kernel_without_vdpa(const HostPaths& paths, const std::string& release);
 
 } // namespace vdpa

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "kernel_modules.hpp"
 #include "names.hpp"
 #include "sysfs.hpp"
 
@@ -69,6 +70,18 @@ std::optional<Uevent> parse_uevent(std::span<const std::byte> datagram)
 }
 
 struct BusEventDecoder::Impl {
+    using Object = BusEvent::Object;
+    using Action = BusEvent::Action;
+
+    // A uevent of the vdpa bus itself: a device added, removed, bound or
+    // unbound.
+    void decode_device(const Uevent& uevent, const std::string& device,
+                       std::vector<BusEvent>& events);
+    // A uevent below a vDPA device (`parts` of its devpath):
+    // .../<device>/virtioN[/net/<ifname>|/block/<disk>]
+    void decode_below_device(const Uevent& uevent, const std::vector<std::string>& parts,
+                             std::vector<BusEvent>& events) const;
+
     HostPaths paths;
     std::set<std::string> devices;
     std::map<std::string, std::string> drivers;  // device -> bound driver
@@ -108,53 +121,45 @@ void BusEventDecoder::scan()
     }
 }
 
-std::vector<BusEvent> BusEventDecoder::decode(const Uevent& uevent)
+void BusEventDecoder::Impl::decode_device(const Uevent& uevent, const std::string& device,
+                                          std::vector<BusEvent>& events)
 {
-    using Object = BusEvent::Object;
-    using Action = BusEvent::Action;
-    std::vector<BusEvent> events;
-    std::string_view subsystem = uevent.value("SUBSYSTEM");
-    std::vector<std::string> parts = components(uevent.devpath);
-    if (parts.empty())
-        return events;
-
-    if (subsystem == "vdpa") {
-        const std::string& device = parts.back();
-        if (uevent.action == "add") {
-            impl_->devices.insert(device);
-            events.push_back({Object::device, Action::add, device, ""});
-        } else if (uevent.action == "remove") {
-            impl_->devices.erase(device);
-            impl_->drivers.erase(device);
-            events.push_back({Object::device, Action::remove, device, ""});
-        } else if (uevent.action == "bind") {
-            std::string driver(uevent.value("DRIVER"));
-            impl_->drivers[device] = driver;
-            events.push_back({Object::device, Action::bind, device, driver});
-            // vhost-vdpa character devices have neither bus nor class, so
-            // the kernel sends no uevent for them: they exist once
-            // vhost_vdpa is bound, and sysfs names them.
-            if (driver == bus_driver_name(BusDriver::vhost_vdpa))
-                if (auto details = DeviceBus(impl_->paths).details(device);
-                    details && details->vhost_path) {
-                    impl_->chardevs[device] = *details->vhost_path;
-                    events.push_back({Object::chardev, Action::add, device, *details->vhost_path});
-                }
-        } else if (uevent.action == "unbind") {
-            if (auto chardev = impl_->chardevs.find(device); chardev != impl_->chardevs.end()) {
-                events.push_back({Object::chardev, Action::remove, device, chardev->second});
-                impl_->chardevs.erase(chardev);
+    if (uevent.action == "add") {
+        devices.insert(device);
+        events.push_back({Object::device, Action::add, device, ""});
+    } else if (uevent.action == "remove") {
+        devices.erase(device);
+        drivers.erase(device);
+        events.push_back({Object::device, Action::remove, device, ""});
+    } else if (uevent.action == "bind") {
+        std::string driver(uevent.value("DRIVER"));
+        drivers[device] = driver;
+        events.push_back({Object::device, Action::bind, device, driver});
+        // vhost-vdpa character devices have neither bus nor class, so
+        // the kernel sends no uevent for them: they exist once
+        // vhost_vdpa is bound, and sysfs names them.
+        if (driver == bus_driver_name(BusDriver::vhost_vdpa))
+            if (auto details = DeviceBus(paths).details(device); details && details->vhost_path) {
+                chardevs[device] = *details->vhost_path;
+                events.push_back({Object::chardev, Action::add, device, *details->vhost_path});
             }
-            events.push_back({Object::device, Action::unbind, device, impl_->drivers[device]});
-            impl_->drivers.erase(device);
+    } else if (uevent.action == "unbind") {
+        if (auto chardev = chardevs.find(device); chardev != chardevs.end()) {
+            events.push_back({Object::chardev, Action::remove, device, chardev->second});
+            chardevs.erase(chardev);
         }
-        return events;
+        events.push_back({Object::device, Action::unbind, device, drivers[device]});
+        drivers.erase(device);
     }
+}
 
-    // Below a vDPA device: .../<device>/virtioN[/net/<ifname>|/block/<disk>]
+void BusEventDecoder::Impl::decode_below_device(const Uevent& uevent,
+                                                const std::vector<std::string>& parts,
+                                                std::vector<BusEvent>& events) const
+{
     auto virtio = std::find_if(parts.begin(), parts.end(), is_virtio_name);
-    if (virtio == parts.begin() || virtio == parts.end() || !impl_->devices.count(*(virtio - 1)))
-        return events;
+    if (virtio == parts.begin() || virtio == parts.end() || !devices.count(*(virtio - 1)))
+        return;
     const std::string& device = *(virtio - 1);
     Action action;
     if (uevent.action == "add")
@@ -162,13 +167,26 @@ std::vector<BusEvent> BusEventDecoder::decode(const Uevent& uevent)
     else if (uevent.action == "remove")
         action = Action::remove;
     else
-        return events;
+        return;
+    std::string_view subsystem = uevent.value("SUBSYSTEM");
     if (subsystem == "virtio" && virtio + 1 == parts.end())
         events.push_back({Object::virtio, action, device, *virtio});
     else if (subsystem == "net" && virtio + 3 == parts.end() && *(virtio + 1) == "net")
         events.push_back({Object::netdev, action, device, parts.back()});
     else if (subsystem == "block" && uevent.value("DEVTYPE") == "disk")
         events.push_back({Object::disk, action, device, parts.back()});
+}
+
+std::vector<BusEvent> BusEventDecoder::decode(const Uevent& uevent)
+{
+    std::vector<BusEvent> events;
+    std::vector<std::string> parts = components(uevent.devpath);
+    if (parts.empty())
+        return events;
+    if (uevent.value("SUBSYSTEM") == "vdpa")
+        impl_->decode_device(uevent, parts.back(), events);
+    else
+        impl_->decode_below_device(uevent, parts, events);
     return events;
 }
 
@@ -206,6 +224,11 @@ Result<BusMonitor> BusMonitor::open(HostPaths paths)
 
 Result<BusMonitor> BusMonitor::open(HostPaths paths, const MonitorOptions& options)
 {
+    // Waiting for a bus that no module of this kernel can bring would wait
+    // forever without a word; without the vdpa module merely not loaded,
+    // the monitor waits for it (modprobe vdpa later shows up as events).
+    if (auto missing = kernel_without_vdpa(paths, running_kernel_release()))
+        return *std::move(missing);
     int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
     if (fd < 0)
         return Error::system(errno, "cannot open a uevent socket");

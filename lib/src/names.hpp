@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <vdpa/client.hpp> // quoted()
 #include <vdpa/result.hpp>
 
 namespace vdpa {
@@ -29,9 +30,6 @@ Result<void> validate_lookup_name(std::string_view what, std::string_view name);
 // `text` with control characters, quotes, backslashes and invalid UTF-8
 // escaped as \xNN, so an error message cannot carry terminal escapes.
 std::string printable(std::string_view text);
-
-// printable(text) in double quotes, as names stand in messages.
-std::string quoted(std::string_view text);
 
 // '0' to '9' only. std::isdigit on a plain char is undefined for the
 // negative values of bytes above 0x7f, which file names can hold.

@@ -232,7 +232,7 @@ StateApplication apply_state(Host& host, const StateSpec& desired,
         deadline += *options.wait;
     }
     for (;;) {
-        auto state = read_host_state(host.client(), host.bus());
+        auto state = read_host_state(host);
         if (!state) {
             application.prepared = std::move(state).error();
             return application;

@@ -186,6 +186,11 @@ Result<HostState> read_host_state(Client& client, const DeviceBus& bus)
     return host;
 }
 
+Result<HostState> read_host_state(Host& host)
+{
+    return read_host_state(host.client(), host.bus());
+}
+
 StateSpec state_spec_of(const HostState& host)
 {
     StateSpec spec;

@@ -11,16 +11,6 @@
 #include <unistd.h>
 
 namespace vdpa::sysfs {
-namespace {
-
-WriteObserver& write_observer()
-{
-    static WriteObserver observer;
-    return observer;
-}
-
-} // namespace
-
 bool exists(const std::string& path)
 {
     struct stat st;
@@ -72,14 +62,7 @@ Result<void> write(const std::string& path, const std::string& text)
     ::close(fd);
     if (n < 0)
         return Error::system(saved, "cannot write to " + path);
-    if (write_observer())
-        write_observer()(path, text);
     return {};
-}
-
-void set_write_observer(WriteObserver observer)
-{
-    write_observer() = std::move(observer);
 }
 
 std::optional<std::string> link_target(const std::string& path)

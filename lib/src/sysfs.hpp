@@ -3,7 +3,6 @@
 // Small, error-returning file helpers for sysfs and procfs.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,12 +19,6 @@ Result<std::string> read(const std::string& path);
 
 // Writes `text` in one write(2), as sysfs attributes want.
 Result<void> write(const std::string& path, const std::string& text);
-
-// Called after every successful write() with its path and text, in the
-// writing thread. Unit tests play the kernel's part with it (a driver
-// binding the device on a write to drivers_probe); nothing else sets it.
-using WriteObserver = std::function<void(const std::string& path, const std::string& text)>;
-void set_write_observer(WriteObserver observer);
 
 // The last component of a symlink's target ("virtio_vdpa" for a driver
 // link), or nullopt if there is no link.

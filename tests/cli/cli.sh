@@ -181,6 +181,20 @@ expect 1 "" "Wrong vdpa mgmtdev identification string format*" mgmtdev show a/b/
 expect 1 "" "Nothing to set: give an attribute to change.${nl}Usage: vdpa dev set name NAME [ mac MACADDR ] [ driver DRIVER ]${nl}where  DRIVER := { virtio_vdpa | vhost_vdpa | none }" dev set name n0
 expect 1 "" "invalid driver \"vfio\": expected virtio_vdpa, vhost_vdpa or none" dev set name n0 driver vfio
 expect 1 "" "Keyword \"driver\" needs a value (DRIVER)." dev add name x mgmtdev y driver
+# Backends (vdpa serves the device itself): refused before the kernel is asked.
+expect 1 "" "The backend keywords (file, readonly, queues, queue_size, blk_size) need mgmtdev vduse: vdpa serves only VDUSE devices itself, not \"vdpasim_blk\"." dev add name x mgmtdev vdpasim_blk file /tmp/x
+expect 1 "" "The backend keywords*not \"pci/0000:00:01.0\"." dev add name x mgmtdev pci/0000:00:01.0 queues 2
+expect 1 "" "The backend keywords*not \"y/vduse\"." dev add name x mgmtdev y/vduse file /tmp/x
+expect 1 "" "readonly, queues, queue_size and blk_size configure a backend: give one (file PATH)." dev add name x mgmtdev vduse readonly
+expect 1 "" "readonly, queues, queue_size and blk_size configure a backend: give one (file PATH)." dev add name x mgmtdev vduse blk_size 4096
+expect 1 "" "A file backend is a block device: mac, mtu, max_vqp and device_features do not apply." dev add name x mgmtdev vduse file /tmp/x mtu 1500
+expect 1 "" "Keyword \"file\" needs a value (PATH)." dev add name x mgmtdev vduse file
+expect 1 "" "Keyword \"file\" is given more than once." dev add name x mgmtdev vduse file a file b
+expect 1 "" "The backend needs a non-empty value" dev add name x mgmtdev vduse file ""
+expect 1 "" "Keyword \"readonly\" is given more than once." dev add name x mgmtdev vduse file a readonly readonly
+expect 1 "" "invalid queues \"x\": expected a decimal number from 0 to 65535" dev add name x mgmtdev vduse file a queues x
+expect 1 "" "invalid queue_size \"1.5\"*" dev add name x mgmtdev vduse file a queue_size 1.5
+expect 1 "" "Unknown option \"fi\"" dev add name x mgmtdev vduse fi a
 
 # The monitor and signals. Uevents are generic: the socket works on a host
 # without vDPA, so the monitor runs here and waits.

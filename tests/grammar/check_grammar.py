@@ -23,7 +23,9 @@ GRAMMAR_TOOL, VDPA, COMPLETION, MAN_DIR = sys.argv[1:5]
 # (checked below): a new keyword without a sample fails the check.
 SAMPLE = {"name": "a", "mgmtdev": "vdpasim_net", "mac": "00:11:22:33:44:55", "mtu": "1500",
           "max_vqp": "1", "qidx": "0", "device_features": "1", "driver": "none",
-          "wait": "1", "prune": None, "check": None}  # None: a flag, without a value
+          "wait": "1", "prune": None, "check": None,  # None: a flag, without a value
+          "file": "/tmp/x", "readonly": None, "queues": "1", "queue_size": "256",
+          "blk_size": "512"}
 
 
 class Grammar:
@@ -114,7 +116,10 @@ class Synopses:
         # "vdpa dev { COMMAND | help }", "vdpa dev [ config | vstats ] help"
         if "help" in rest or "COMMAND" in rest:
             return
-        for word in rest:
+        for previous, word in zip([None] + rest, rest):
+            # "mgmtdev vduse": a value the synopsis spells out, not a keyword.
+            if previous == "mgmtdev" and word.islower():
+                continue
             if word.islower() and "/" not in word:
                 for path in parents:
                     self.keywords.setdefault(path, set()).add(word)

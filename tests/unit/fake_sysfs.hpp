@@ -15,7 +15,7 @@
 
 #include <vdpa/bus.hpp>
 
-#include "sysfs.hpp"
+#include "bus_impl.hpp"
 
 namespace vdpa::testing {
 
@@ -117,10 +117,13 @@ public:
     {
         return HostPaths{path("sys").string(), path("dev").string(), path("proc").string()};
     }
-    DeviceBus bus() const { return DeviceBus(paths()); }
+    // A bus on this tree; while a FakeKernel lives, its writes reach it.
+    DeviceBus bus() const { return make_bus(paths(), after_write_); }
 
 private:
+    friend class FakeKernel;
     fs::path root_;
+    SysfsWriteHook after_write_;
     std::map<std::string, std::string> where_; // vDPA device name -> its place under devices/
 };
 
@@ -132,10 +135,11 @@ class FakeKernel {
 public:
     explicit FakeKernel(FakeRoot& root) : root_(root)
     {
-        sysfs::set_write_observer(
-            [this](const std::string& path, const std::string& text) { wrote(path, text); });
+        root_.after_write_ = [this](const std::string& path, const std::string& text) {
+            wrote(path, text);
+        };
     }
-    ~FakeKernel() { sysfs::set_write_observer(nullptr); }
+    ~FakeKernel() { root_.after_write_ = nullptr; }
     FakeKernel(const FakeKernel&) = delete;
     FakeKernel& operator=(const FakeKernel&) = delete;
 

@@ -46,7 +46,7 @@ inline CliRun run_cli(const std::string& args, Client client,
     cli::Session session(cli::RenderOptions{options->json, options->pretty, options->details},
                          out.out(), err.out());
     session.set_force(options->force);
-    session.use_host(make_host(std::move(client), bus ? bus->paths() : HostPaths{}));
+    session.use_host(make_host(std::move(client), bus ? std::move(*bus) : DeviceBus()));
     int status = cli::run_command_line(session, options->words);
     err.out().flush();
     return {status, out.text(), err.text()};

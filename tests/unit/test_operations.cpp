@@ -78,7 +78,7 @@ TEST(Operations, AFailedDriverChangeSaysTheMacWasChanged)
     FakeRoot root;
     root.vdpa_device("t0", "t0", "");
     FakeKernel sysfs(root); // the probe binds nothing
-    Host host = make_host(replay_client("lifecycle.nlrec"), root.paths());
+    Host host = make_host(replay_client("lifecycle.nlrec"), root.bus());
     BindOptions options;
     options.timeout = std::chrono::milliseconds(200);
     DeviceChangeOutcome outcome =
@@ -114,7 +114,7 @@ TEST(Operations, AddDeletesADeviceItCouldNotBind)
     FakeRoot root;
     root.vdpa_device("t0", "t0", "");
     FakeKernel sysfs(root);
-    Host host = make_host(replay_client("lifecycle.nlrec"), root.paths());
+    Host host = make_host(replay_client("lifecycle.nlrec"), root.bus());
     NewDevice request;
     request.name = "t0";
     request.mgmtdev.name = "vdpasim_net";

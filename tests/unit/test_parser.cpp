@@ -118,6 +118,15 @@ TEST(Parser, RefusesWhatIproute2IgnoresOrTakesTwice)
               "Unknown option \"extra\"");
 }
 
+// A word is shown escaped, as the library shows names: what a terminal
+// would act on (escape sequences) or a reader could misread (quotes).
+TEST(Parser, QuotesWordsEscaped)
+{
+    EXPECT_EQ(parse({"dev", "show", "n0", "a\x1b[2Jb"}).message, "Unknown option \"a\\x1b[2Jb\"");
+    EXPECT_EQ(parse({"dev", "sh\"ow"}).message, "Command \"sh\\x22ow\" not found");
+    EXPECT_EQ(parse({"d\tev"}).message, "Object \"d\\x09ev\" not found");
+}
+
 TEST(Parser, RefusesBadNamesBeforeTheKernelSeesThem)
 {
     EXPECT_EQ(parse({"dev", "show", ""}).message, "device name must not be empty");

@@ -24,6 +24,14 @@ TEST(ParseMac, RefusesWhatIproute2PadsTruncatesOrMisreads)
     }
 }
 
+TEST(ParseMac, QuotesTheTextEscaped)
+{
+    auto mac = parse_mac("00:11\x1b[2J");
+    ASSERT_FALSE(mac.ok());
+    EXPECT_EQ(mac.error().message.rfind("invalid MAC address \"00:11\\x1b[2J\": ", 0), 0u)
+        << mac.error().message;
+}
+
 TEST(ParseDecimal, AcceptsDigitsUpToTheLimit)
 {
     EXPECT_EQ(*parse_decimal("mtu", "0", 65535), 0u);

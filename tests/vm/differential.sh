@@ -271,5 +271,6 @@ for cases in "$@"; do
   flush_pending
 done
 reset_state
+vduse_blk_stop_all
 rm -rf "$WORK"
 tap_done

@@ -123,6 +123,17 @@ vduse_blk_export() {
   return 1
 }
 
+# vduse_blk_stop_all: stops every disk vduse_blk_export started. A
+# script's groups may share one, but none may outlive the script: while
+# one is served the vduse module stays in use for the next script.
+vduse_blk_stop_all() {
+  local pidfile
+  for pidfile in "$VDUSE_BLK_DIR"/*.pid; do
+    [ -e "$pidfile" ] && vduse_blk_stop "$(basename "$pidfile" .pid)"
+  done
+  return 0
+}
+
 # vduse_blk_stop NAME: off the vDPA bus, then the server stops (the
 # teardown order the kernel needs: the device first, then its server).
 vduse_blk_stop() {
@@ -132,4 +143,13 @@ vduse_blk_stop() {
   kill "$pid" 2>/dev/null
   for try in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$VDUSE_BLK_DIR/$name".{img,pid,log}
+}
+
+# fio_verify FILE SIZE [ARG]...: 4k random writes over FILE's first SIZE,
+# each read back and checked by crc32c (FIO: the fio binary).
+fio_verify() {
+  local file=$1 size=$2; shift 2
+  "${FIO:-/usr/bin/fio}" --name=verify --filename="$file" --rw=randwrite --bs=4k --size="$size" \
+    --ioengine=libaio --direct=1 --iodepth=16 --verify=crc32c --verify_fatal=1 \
+    --randrepeat=1 --output-format=terse "$@"
 }

@@ -5,9 +5,10 @@
 # a second apply changes nothing (the vhost character device keeps its
 # number), drift repaired (driver moved, device deleted, MAC changed by
 # iproute2), check changes nothing, prune with and without, a held device
-# not recreated, every bad file refused where it is with the kernel state
-# unchanged, show piped to apply, a stop at the first failure, and a
-# management device that appears (module inserted) while apply waits.
+# neither recreated nor pruned unless -f, every bad file refused where it
+# is with the kernel state unchanged, show piped to apply, a stop at the
+# first failure, and a management device that appears (module inserted)
+# while apply waits.
 set -u
 . "$(dirname "$0")/lib.sh"
 reset_state
@@ -153,9 +154,33 @@ expect_run "prune deletes it" 0 "delete extra: mgmtdev vdpasim_net*: done" \
 check "it is gone" test ! -e /sys/bus/vdpa/devices/extra
 
 # A device in use ---------------------------------------------------------
-node=/dev/$(chardev_of n1 | cut -d' ' -f1)
-sleep 600 3<>"$node" & holder=$!
-for _ in $(seq 100); do [ "$(readlink /proc/$holder/fd/3 2>/dev/null)" = "$node" ] && break; sleep 0.1; done
+hold_n1() {  # a process holds n1's vhost character device open: $holder
+  local node
+  node=/dev/$(chardev_of n1 | cut -d' ' -f1)
+  sleep 600 3<>"$node" & holder=$!
+  for _ in $(seq 100); do [ "$(readlink /proc/$holder/fd/3 2>/dev/null)" = "$node" ] && break; sleep 0.1; done
+}
+# forced DESCRIPTION PATTERN ARGS...: vdpa -f ARGS while $holder holds n1:
+# it must not refuse. The kernel's removal of a vhost-vdpa device waits
+# until the holder closes it, so the holder is ended 2 s into the run;
+# then status 0 and the output PATTERN (only * special).
+forced() {
+  local description=$1 pattern output status run
+  pattern=$(literal_except_star "$2"); shift 2
+  "$VDPA" -f "$@" >"$WORK/forced.out" 2>&1 &
+  run=$!
+  sleep 2
+  kill -0 $run 2>/dev/null &&
+    echo "after 2 s vdpa -f $* still runs: the kernel waits for the holder" | tap_diag
+  kill $holder; wait $holder 2>/dev/null
+  for _ in $(seq 300); do kill -0 $run 2>/dev/null || break; sleep 0.1; done
+  kill $run 2>/dev/null
+  wait $run; status=$?
+  output=$(<"$WORK/forced.out")
+  if [ "$status" = 0 ] && [[ "$output" == $pattern ]]; then tap_ok "$description"
+  else tap_not_ok "$description"; printf 'status %s:\n%s\n' "$status" "$output" | tap_diag; fi
+}
+hold_n1
 sed 's/"mac": "02:00:00:00:00:01", "driver"/"mac": "02:00:00:00:00:01", "mtu": 1400, "driver"/' \
   "$WORK/host.json" >"$WORK/held.json"
 expect_run "a held device is not recreated: refused naming the holder" 1 \
@@ -174,7 +199,16 @@ check "it is still there" test -e /sys/bus/vdpa/devices/n1
 expect_run "-j: the refusal with its holder" 1 \
   "*\"action\":\"refuse_in_use\",\"device\":\"n1\",\"refused\":\"delete\"*\"holders\":[{\"pid\":$holder,\"command\":\"sleep\"}]*\"status\":\"failed\"*" \
   "$VDPA" -j state apply "$WORK/without-n1.json" prune
-kill $holder; wait $holder 2>/dev/null
+# With -f both go ahead.
+forced "-f recreates a held device" "recreate n1: *1400: done" state apply "$WORK/held.json"
+expect_eq "with the new mtu" 1400 "$(config_value n1 mtu)"
+expect_eq "on its driver" vhost_vdpa "$(driver_of n1)"
+hold_n1
+forced "prune with -f deletes a held device" "delete n1: mgmtdev vdpasim_net*: done" \
+  state apply "$WORK/without-n1.json" prune
+check "it is gone" test ! -e /sys/bus/vdpa/devices/n1
+expect_run "and the file brings it back" 0 "create n1: *: done" \
+  "$VDPA" state apply "$WORK/host.json"
 
 # Every bad file: where the problem is, exit 1, nothing changed ------------
 # Each file also names a device the apply would create, had it started.

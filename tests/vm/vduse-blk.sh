@@ -45,29 +45,16 @@ disk_of() {
   done
   return 1
 }
-# stop_server NAME: SIGTERM, then wait for the process to be gone.
-stop_server() {
-  local pid tries
-  pid=$(cat "$work/$1.pid") || return 1
-  kill -TERM "$pid" || return 1
-  for tries in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  echo "process $pid still running"
-  return 1
+# server_ended PID: the server that published its record ended with dev del
+# (vdpa stops the server of a device it finds a record for), at once.
+server_ended() {
+  ! kill -0 "$1" 2>/dev/null || { echo "process $1 still running after dev del"; return 1; }
 }
 gone() {  # NAME PID: no VDUSE device, no vDPA device, no process
   [ ! -e "/sys/class/vduse/$1" ] || { echo "/sys/class/vduse/$1 remains"; return 1; }
   [ ! -e "/dev/vduse/$1" ] || { echo "/dev/vduse/$1 remains"; return 1; }
   [ ! -e "/sys/bus/vdpa/devices/$1" ] || { echo "vDPA device $1 remains"; return 1; }
   ! kill -0 "$2" 2>/dev/null || { echo "process $2 remains"; return 1; }
-}
-fio_verify() {  # FILE SIZE [ARG]...: 4k random writes, each verified by crc32c
-  local file=$1 size=$2; shift 2
-  "$FIO" --name=verify --filename="$file" --rw=randwrite --bs=4k --size="$size" \
-    --ioengine=libaio --direct=1 --iodepth=16 --verify=crc32c --verify_fatal=1 \
-    --randrepeat=1 --output-format=terse "$@"
 }
 
 # --- a disk with two queues --------------------------------------------------
@@ -97,7 +84,7 @@ check "the discarded range reads as zeroes in the file" \
   cmp <(dd if="$work/disk0.img" bs=1M skip=40 count=1 status=none) <(head -c $((1 << 20)) /dev/zero)
 pid0=$(cat "$work/vb0.pid")
 check "vdpa dev del vb0" "$VDPA" dev del vb0
-check "the server stops on SIGTERM" stop_server vb0
+check "dev del stopped the server" server_ended "$pid0"
 check "nothing is left (no /sys/class/vduse/vb0, no process)" gone vb0 "$pid0"
 
 # --- read-only ---------------------------------------------------------------
@@ -113,7 +100,7 @@ check "writing to it fails" bash -c '! dd if=/dev/zero of=/dev/$0 bs=4k count=1 
 check "the file is unchanged" cmp "$work/disk1.img" "$work/disk1.orig"
 pid1=$(cat "$work/vb1.pid")
 check "del vb1" "$VDPA" dev del vb1
-check "stop its server" stop_server vb1
+check "dev del stopped its server" server_ended "$pid1"
 check "nothing is left of vb1" gone vb1 "$pid1"
 
 # --- SIGKILL in the middle of a fio verify run --------------------------------
@@ -137,6 +124,6 @@ check "the backing file holds what fio wrote" \
   fio_verify "$work/disk2.img" 64M --iodepth=32 --verify_only --direct=0
 pid2=$(cat "$work/vb2.pid")
 check "del vb2" "$VDPA" dev del vb2
-check "stop the restarted server" stop_server vb2
+check "dev del stopped the restarted server" server_ended "$pid2"
 check "nothing is left of vb2" gone vb2 "$pid2"
 tap_done

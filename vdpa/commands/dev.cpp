@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <vdpa/host.hpp>
 
+#include <climits>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
+
+#include "served_device.hpp"
+#include "served_record.hpp"
+
 #include "commands/commands.hpp"
 #include "commands/show.hpp"
 #include "report.hpp"
@@ -24,6 +32,76 @@ int fail_in_use(Session& session, const Error& error)
     return 1;
 }
 
+bool is_vduse(const MgmtDevHandle& handle)
+{
+    return handle.bus.empty() && handle.name == "vduse";
+}
+
+std::string_view backend_word(BackendKind kind)
+{
+    switch (kind) {
+    case BackendKind::file:
+        return "file";
+    }
+    return "file";
+}
+
+// A record's backend is shown as a key: only a backend the grammar has.
+std::optional<ServedBy> served_by(const Device& shown)
+{
+    if (!is_vduse(shown.mgmtdev))
+        return std::nullopt;
+    auto record = vdpa::device::live_served_record(shown.name);
+    if (!record || record->backend != backend_word(BackendKind::file))
+        return std::nullopt;
+    return ServedBy{record->backend, record->target, record->server_pid};
+}
+
+// The server beside us in the build tree (tests run it from there), else
+// the installed one.
+std::string blk_server_executable()
+{
+    char self[PATH_MAX];
+    const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+    const std::string build_root = VDPA_BUILD_ROOT "/";
+    if (length > 0 && std::string(self, static_cast<std::size_t>(length)).rfind(build_root, 0) == 0)
+        return VDPA_BLK_SERVER_BUILT;
+    return VDPA_BLK_SERVER_INSTALLED;
+}
+
+// dev add with a backend: vdpa serves the device itself.
+int add_served_device(Session& session, const Arguments& arguments)
+{
+    if (!is_vduse(*arguments.mgmtdev))
+        return session.usage_error(
+            "The backend keywords (file, readonly, queues, queue_size, blk_size) need "
+            "mgmtdev vduse: vdpa serves only VDUSE devices itself, not " +
+            vdpa::quoted(arguments.mgmtdev->to_string()) + ".");
+    if (!arguments.backend)
+        return session.usage_error(
+            "readonly, queues, queue_size and blk_size configure a backend: give one "
+            "(file PATH).");
+    if (arguments.mac || arguments.mtu || arguments.max_vqp || arguments.device_features)
+        return session.usage_error("A file backend is a block device: mac, mtu, max_vqp and "
+                                   "device_features do not apply.");
+    vdpa::device::ServedBlkRequest request;
+    request.server.name = *arguments.device;
+    request.server.blk.path = arguments.backend->target;
+    request.server.blk.readonly = arguments.readonly;
+    if (arguments.queues)
+        request.server.blk.queues = *arguments.queues;
+    if (arguments.queue_size)
+        request.server.blk.queue_size = *arguments.queue_size;
+    if (arguments.blk_size)
+        request.server.blk.blk_size = *arguments.blk_size;
+    request.server_exe = blk_server_executable();
+    request.driver = arguments.driver;
+    Host* host = session.host();
+    if (!host)
+        return 1;
+    return session.finish(vdpa::device::add_served_blk_device(*host, request, bind_options(session)));
+}
+
 } // namespace
 
 int dev_show(Session& session, const Arguments& arguments)
@@ -39,7 +117,9 @@ int dev_show(Session& session, const Arguments& arguments)
                 return host.for_each_detailed_device(sink);
             },
             [](Renderer& renderer, const DetailedDevice& detailed) {
-                renderer.device(detailed.device, detailed.bus ? &*detailed.bus : nullptr);
+                const std::optional<ServedBy> served = served_by(detailed.device);
+                renderer.device(detailed.device, detailed.bus ? &*detailed.bus : nullptr,
+                                served ? &*served : nullptr);
             });
     }
     FetchOne<Device> one;
@@ -55,6 +135,9 @@ int dev_show(Session& session, const Arguments& arguments)
 
 int dev_add(Session& session, const Arguments& arguments)
 {
+    if (arguments.backend || arguments.readonly || arguments.queues || arguments.queue_size ||
+        arguments.blk_size)
+        return add_served_device(session, arguments);
     NewDevice request;
     request.name = *arguments.device;
     request.mgmtdev = *arguments.mgmtdev;
@@ -70,10 +153,10 @@ int dev_add(Session& session, const Arguments& arguments)
         return session.finish(addition.added);
     session.fail(addition.bound->error());
     if (*addition.deleted) {
-        session.err().print("The device \"{}\" was deleted again.\n", request.name);
+        session.err().print("The device {} was deleted again.\n", vdpa::quoted(request.name));
     } else {
-        session.err().print("The device \"{}\" is left behind: deleting it again failed:\n",
-                            request.name);
+        session.err().print("The device {} is left behind: deleting it again failed:\n",
+                            vdpa::quoted(request.name));
         session.fail(addition.deleted->error());
     }
     return 1;
@@ -84,7 +167,9 @@ int dev_del(Session& session, const Arguments& arguments)
     Host* host = session.host();
     if (!host)
         return 1;
-    DeviceDeletion deletion = host->delete_device(*arguments.device, {session.force()});
+    // A device vdpa serves: its server stops and its VDUSE device goes too.
+    DeviceDeletion deletion =
+        vdpa::device::delete_served_device(*host, *arguments.device, {session.force()});
     if (!deletion.ok())
         return fail_in_use(session, deletion.deleted.error());
     return session.finish(deletion.deleted);
@@ -105,8 +190,8 @@ int dev_set(Session& session, const Arguments& arguments)
         return session.finish(outcome.result);
     fail_in_use(session, outcome.result.error());
     if (outcome.mac_changed)
-        session.err().print("The MAC address of \"{}\" was already changed to {}.\n",
-                            *arguments.device, arguments.mac->to_string());
+        session.err().print("The MAC address of {} was already changed to {}.\n",
+                            vdpa::quoted(*arguments.device), arguments.mac->to_string());
     return 1;
 }
 

@@ -53,7 +53,7 @@ int state_show(Session& session, const Arguments&)
     Host* host = session.host();
     if (!host)
         return 1;
-    auto state = read_host_state(host->client(), host->bus());
+    auto state = read_host_state(*host);
     if (!state)
         return session.fail(state.error());
     render_state_spec(session.out(), state_spec_of(*state), session.render_options().pretty);

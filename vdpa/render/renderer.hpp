@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
 // The two ways a command's records are shown: iproute2's text and its JSON.
-// Both render the same library values, so they cannot drift apart. A
-// renderer receives records one at a time as the kernel sends them.
+// Both come from one list of fields per record (render/records.cpp), so
+// they cannot drift apart. A renderer receives records one at a time as
+// the kernel sends them.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,15 @@ struct MgmtDevExtras {
     std::size_t devices = 0;             // vDPA devices it created
 };
 
+// What `dev show -d` adds for a device vdpa serves itself (from the
+// server's record, checked: device/served_record.hpp): the backend's
+// keyword as the key ("file"), what it serves as the value, the process.
+struct ServedBy {
+    std::string backend; // a backend keyword of dev add: "file"
+    std::string target;  // its value: the backing file's path
+    int server_pid = 0;
+};
+
 class Renderer {
 public:
     virtual ~Renderer() = default;
@@ -44,15 +54,15 @@ public:
     // shows, or nullptr when it could not tell: its fields are left out
     // then rather than shown as "none".
     virtual void mgmtdev(const MgmtDev& mgmtdev, const MgmtDevExtras* extras) = 0;
-    virtual void device(const Device& device, const DeviceDetails* details) = 0;
+    // `served` with -d only, for a device vdpa serves; nullptr otherwise.
+    virtual void device(const Device& device, const DeviceDetails* details,
+                        const ServedBy* served = nullptr) = 0;
     virtual void config(const DeviceConfig& config) = 0;
     virtual void queue_stats(const QueueStats& stats) = 0;
     // One line per bus event (JSON: one compact document per line).
     virtual void event(const BusEvent& event) = 0;
 };
 
-std::unique_ptr<Renderer> make_text_renderer(Output& out, bool details);
-std::unique_ptr<Renderer> make_json_renderer(Output& out, bool pretty, bool details);
 std::unique_ptr<Renderer> make_renderer(Output& out, const RenderOptions& options);
 
 } // namespace vdpa::cli

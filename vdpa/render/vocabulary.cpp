@@ -95,34 +95,6 @@ std::vector<FeatureBit> feature_bits(std::uint64_t features, std::uint32_t devic
     return bits;
 }
 
-namespace {
-template <typename T>
-std::optional<std::uint64_t> widen(const std::optional<T>& value)
-{
-    return value ? std::optional<std::uint64_t>(*value) : std::nullopt;
-}
-} // namespace
-
-std::vector<NumberField> block_number_fields(const BlockConfig& block)
-{
-    return {
-        {"capacity", widen(block.capacity)},
-        {"size_max", widen(block.size_max)},
-        {"seg_max", widen(block.seg_max)},
-        {"blk_size", widen(block.blk_size)},
-        {"num_queues", widen(block.num_queues)},
-        {"physical_block_exp", widen(block.physical_block_exp)},
-        {"alignment_offset", widen(block.alignment_offset)},
-        {"min_io_size", widen(block.min_io_size)},
-        {"opt_io_size", widen(block.opt_io_size)},
-        {"max_discard_sectors", widen(block.max_discard_sectors)},
-        {"max_discard_seg", widen(block.max_discard_seg)},
-        {"discard_sector_alignment", widen(block.discard_sector_alignment)},
-        {"max_write_zeroes_sectors", widen(block.max_write_zeroes_sectors)},
-        {"max_write_zeroes_seg", widen(block.max_write_zeroes_seg)},
-    };
-}
-
 std::uint32_t mgmtdev_feature_naming(const MgmtDev& mgmtdev)
 {
     return mgmtdev.supports(DeviceClass::net) ? static_cast<std::uint32_t>(DeviceClass::net) : 0;

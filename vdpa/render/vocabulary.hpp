@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -36,14 +35,6 @@ struct FeatureBit {
 
 // The set bits of `features`, lowest first, named for `device_id`.
 std::vector<FeatureBit> feature_bits(std::uint64_t features, std::uint32_t device_id);
-
-// A block configuration's numeric fields, named after struct
-// virtio_blk_config, in the order both renderers print them.
-struct NumberField {
-    std::string_view key;
-    std::optional<std::uint64_t> value;
-};
-std::vector<NumberField> block_number_fields(const BlockConfig& block);
 
 // The device id whose names a management device's features get: iproute2
 // names them as net features when the parent supports net, else not at all.

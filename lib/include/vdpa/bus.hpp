@@ -171,6 +171,10 @@ public:
     struct Impl;
 
 private:
+    // The library's own access to the data (lib/src/bus_impl.hpp).
+    friend DeviceBus make_bus(HostPaths paths,
+                              std::function<void(const std::string&, const std::string&)> hook);
+
     // What a wait does when the virtio device cannot be named because
     // its parent is shared: fail at once, take the device as ready, or
     // keep waiting (bind() names it as it appears).

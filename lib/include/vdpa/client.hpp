@@ -103,4 +103,10 @@ VDPA_EXPORT Result<void> validate_existing_device_name(std::string_view name);
 // device handle.
 VDPA_EXPORT Result<void> validate_mgmtdev_handle(const MgmtDevHandle& handle);
 
+// `text` in double quotes, as names and words stand in messages, with
+// control characters, quotes, backslashes and invalid UTF-8 escaped as
+// \xNN: a name another tool created cannot carry terminal escapes into a
+// message. The library's own messages quote this way; clients can too.
+VDPA_EXPORT std::string quoted(std::string_view text);
+
 } // namespace vdpa

@@ -88,7 +88,10 @@ struct VDPA_EXPORT MonitorOptions {
 
 class VDPA_EXPORT BusMonitor {
 public:
-    // Subscribes to the kernel's uevents. Errors: ErrorKind::system.
+    // Subscribes to the kernel's uevents. Errors: ErrorKind::family_missing
+    // when the running kernel has no vdpa module at all, built in or
+    // loadable (built without CONFIG_VDPA: no bus can ever appear; a
+    // module not yet loaded is waited for), ErrorKind::system.
     static Result<BusMonitor> open(HostPaths paths = {});
     static Result<BusMonitor> open(HostPaths paths, const MonitorOptions& options);
 

@@ -2,8 +2,8 @@
 //
 // Where a host's vDPA subsystem shows itself in the file system. One set
 // for everything libvdpa reads or writes there (the bus in sysfs, the
-// vhost nodes in /dev, the holders in /proc); tests point it at a
-// recorded or made-up tree.
+// vhost nodes in /dev, the holders in /proc, the kernel's module index
+// in /lib/modules); tests point it at a recorded or made-up tree.
 #pragma once
 
 #include <string>
@@ -16,6 +16,10 @@ struct VDPA_EXPORT HostPaths {
     std::string sysfs = "/sys";
     std::string dev = "/dev";
     std::string proc = "/proc";
+    // RELEASE/modules.dep and modules.builtin: whether the running kernel
+    // has a vdpa module at all, which tells "not loaded" from "built
+    // without CONFIG_VDPA".
+    std::string modules = "/lib/modules";
 };
 
 } // namespace vdpa

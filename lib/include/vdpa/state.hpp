@@ -105,6 +105,8 @@ struct VDPA_EXPORT HostState {
 // Reads the host's devices, their configuration, drivers and holders, and
 // its management devices. Errors: those of the Client's dumps.
 VDPA_EXPORT Result<HostState> read_host_state(Client& client, const DeviceBus& bus);
+// The same through a Host, both sides at once.
+VDPA_EXPORT Result<HostState> read_host_state(Host& host);
 
 // The host's devices as a state file would name them (`vdpa state show`).
 VDPA_EXPORT StateSpec state_spec_of(const HostState& host);

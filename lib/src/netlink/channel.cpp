@@ -117,50 +117,57 @@ Result<Ack> Channel::transact(Request& request, const MessageHandler& handler)
         auto received = transport_->receive(buffer_);
         if (!received)
             return std::move(received).error();
-        std::size_t remaining = *received;
-        auto* message = reinterpret_cast<const nlmsghdr*>(buffer_.data());
-        if (remaining == 0)
+        if (*received == 0)
             return Error::protocol("the kernel closed the netlink exchange without a reply");
-        while (remaining > 0) {
-            if (remaining < sizeof(nlmsghdr) || message->nlmsg_len < sizeof(nlmsghdr) ||
-                message->nlmsg_len > remaining)
-                return Error::protocol("malformed netlink reply: truncated message");
-            // Replies to an earlier request that was abandoned: not ours.
-            bool ours = message->nlmsg_seq == header->nlmsg_seq;
-            if (ours) {
-                switch (message->nlmsg_type) {
-                case NLMSG_NOOP:
-                    break;
-                case NLMSG_OVERRUN:
-                    return Error::system(ENOBUFS, "netlink reply overrun");
-                case NLMSG_ERROR: {
-                    auto outcome = read_error_message(message, request);
-                    if (outcome && handler_error)
-                        return *std::move(handler_error);
-                    return outcome;
-                }
-                case NLMSG_DONE: {
-                    auto outcome = read_done_message(message, request);
-                    if (outcome && handler_error)
-                        return *std::move(handler_error);
-                    return outcome;
-                }
-                default:
-                    if (handler && !handler_error) {
-                        if (auto handled = handler(message); !handled)
-                            handler_error = std::move(handled).error();
-                    }
-                    break;
-                }
-            }
-            std::size_t step = MNL_ALIGN(message->nlmsg_len);
-            if (step >= remaining)
-                break;
-            remaining -= step;
-            message = reinterpret_cast<const nlmsghdr*>(
-                reinterpret_cast<const std::byte*>(message) + step);
-        }
+        if (auto outcome = read_datagram(*received, request, handler, handler_error))
+            return *std::move(outcome);
     }
+}
+
+std::optional<Result<Ack>> Channel::read_datagram(std::size_t length, const Request& request,
+                                                  const MessageHandler& handler,
+                                                  std::optional<Error>& handler_error)
+{
+    std::size_t remaining = length;
+    auto* message = reinterpret_cast<const nlmsghdr*>(buffer_.data());
+    while (remaining > 0) {
+        if (remaining < sizeof(nlmsghdr) || message->nlmsg_len < sizeof(nlmsghdr) ||
+            message->nlmsg_len > remaining)
+            return Result<Ack>(Error::protocol("malformed netlink reply: truncated message"));
+        // Replies to an earlier request that was abandoned: not ours.
+        if (message->nlmsg_seq == sequence_) {
+            switch (message->nlmsg_type) {
+            case NLMSG_NOOP:
+                break;
+            case NLMSG_OVERRUN:
+                return Result<Ack>(Error::system(ENOBUFS, "netlink reply overrun"));
+            case NLMSG_ERROR:
+            case NLMSG_DONE: {
+                auto outcome = message->nlmsg_type == NLMSG_ERROR
+                                   ? read_error_message(message, request)
+                                   : read_done_message(message, request);
+                // The kernel's answer ends the exchange; a handler's
+                // failure before it is the error worth reporting.
+                if (outcome && handler_error)
+                    return Result<Ack>(*std::move(handler_error));
+                return outcome;
+            }
+            default:
+                if (handler && !handler_error) {
+                    if (auto handled = handler(message); !handled)
+                        handler_error = std::move(handled).error();
+                }
+                break;
+            }
+        }
+        std::size_t step = MNL_ALIGN(message->nlmsg_len);
+        if (step >= remaining)
+            break;
+        remaining -= step;
+        message =
+            reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const std::byte*>(message) + step);
+    }
+    return std::nullopt;
 }
 
 } // namespace vdpa::netlink

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <vdpa/model.hpp>
@@ -39,6 +40,14 @@ public:
     Result<Ack> transact(Request& request, const MessageHandler& handler);
 
 private:
+    // The messages of one received datagram of `length` bytes: the
+    // exchange's outcome once the kernel acknowledges, ends the dump or
+    // reports an error; nullopt while more is to come. A handler's first
+    // error is kept in `handler_error` and reported at the end.
+    std::optional<Result<Ack>> read_datagram(std::size_t length, const Request& request,
+                                             const MessageHandler& handler,
+                                             std::optional<Error>& handler_error);
+
     std::unique_ptr<Transport> transport_;
     std::uint32_t sequence_ = 0;
     std::vector<std::byte> buffer_;

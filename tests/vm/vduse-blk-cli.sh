@@ -1,0 +1,249 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# `vdpa dev add ... mgmtdev vduse file PATH` on the real kernel: one command
+# serves a file as a vDPA disk (virtio_vdpa and vhost_vdpa), `dev show -d`
+# names the file and the server, `dev del` leaves nothing; every bad input
+# is refused with its message, exit 1 and nothing left; a device another
+# program serves (qemu-storage-daemon) is still attached without a backend.
+#
+#   vduse-blk-cli.sh VHOST_VDPA_BLK   (VDPA from the environment, as for
+#   every vm test; VHOST_VDPA_BLK: the tests' userspace vhost-vdpa driver)
+set -u
+. "$(dirname "$0")/lib.sh"
+DRIVER=${1:?the vhost-vdpa-blk test driver}
+FIO=${FIO:-/usr/bin/fio}
+reset_state
+
+work=$(mktemp -d)
+mount -t tmpfs -o size=256M vduse-cli "$work" || { echo "Bail out! cannot mount tmpfs"; exit 1; }
+cleanup() {
+  local name
+  for name in vc0 vc1 vc2 vt0 qd0; do "$VDPA" dev del "$name" >/dev/null 2>&1; done
+  vduse_blk_stop qd0 >/dev/null 2>&1
+  sleep 0.5
+  umount "$work" 2>/dev/null
+  rmdir "$work" 2>/dev/null
+}
+trap cleanup EXIT
+
+# The pids of every vdpa-blk-server, one per line (from /proc: no pgrep needed).
+servers() {
+  local comm
+  for comm in /proc/[0-9]*/comm; do
+    [ "$(cat "$comm" 2>/dev/null)" = vdpa-blk-server ] && { comm=${comm%/comm}; echo "${comm#/proc/}"; }
+  done
+}
+# The disk virtio_vdpa made of device NAME, right away: dev add returned
+# only once it existed.
+disk_now() {
+  local d
+  for d in /sys/bus/vdpa/devices/"$1"/virtio*/block/*; do
+    [ -e "$d" ] && { echo "${d##*/}"; return 0; }
+  done
+  return 1
+}
+# gone NAME PID: no vDPA device, no VDUSE device, no process, no record.
+gone() {
+  [ ! -e "/sys/bus/vdpa/devices/$1" ] || { echo "vDPA device $1 remains"; return 1; }
+  [ ! -e "/sys/class/vduse/$1" ] || { echo "/sys/class/vduse/$1 remains"; return 1; }
+  [ ! -e "/dev/vduse/$1" ] || { echo "/dev/vduse/$1 remains"; return 1; }
+  ! kill -0 "$2" 2>/dev/null || { echo "process $2 remains"; return 1; }
+  [ ! -e "/run/vdpa/served/$1.json" ] || { echo "its record remains"; return 1; }
+}
+# The server_pid `vdpa -j -d dev show NAME` reports.
+server_pid_of() {
+  "$VDPA" -j -d dev show "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["dev"][sys.argv[1]]
+print(d["server_pid"])' "$1"
+}
+
+# --- virtio_vdpa: two queues, one command -----------------------------------
+head -c $((32 << 20)) /dev/urandom > "$work/disk0.img"
+cp "$work/disk0.img" "$work/disk0.orig"
+check "dev add name vc0 mgmtdev vduse file F queues 2 driver virtio_vdpa" \
+  "$VDPA" dev add name vc0 mgmtdev vduse file "$work/disk0.img" queues 2 driver virtio_vdpa
+vd=$(disk_now vc0)
+check "the disk exists when dev add returns ($vd)" test -n "$vd" -a -b "/dev/$vd"
+check "it reads back the file's bytes" \
+  bash -c 'dd if=/dev/$0 bs=1M iflag=direct status=none | cmp - "$1"' "$vd" "$work/disk0.orig"
+check "two queues reach blk-mq" bash -c '[ "$(ls /sys/block/$0/mq | wc -l)" = 2 ]' "$vd"
+check "it is writable (/sys/block/$vd/ro is 0)" bash -c '[ "$(cat /sys/block/$0/ro)" = 0 ]' "$vd"
+pid0=$(server_pid_of vc0)
+check "dev show -d (JSON) names the file and a live vdpa-blk-server ($pid0)" \
+  bash -c '"$VDPA" -j -d dev show vc0 | python3 -c "
+import json, sys
+d = json.load(sys.stdin)[\"dev\"][\"vc0\"]
+assert d[\"file\"] == sys.argv[1], d
+assert d[\"disk\"] == sys.argv[2], d
+" "$0" "$1" && [ "$(cat /proc/$2/comm)" = vdpa-blk-server ]' "$work/disk0.img" "$vd" "$pid0"
+check "dev show -d (text) ends with: file PATH server_pid PID" \
+  bash -c '"$VDPA" -d dev show vc0 | grep -qx ".* disk $0 file $1 server_pid $2"' "$vd" "$work/disk0.img" "$pid0"
+check "dev show without -d is iproute2's (no file, no server_pid)" \
+  bash -c 'diff <("$0" -j dev show vc0) <("$1" -j dev show vc0)' "$VDPA" "$REF"
+check "fio randwrite with verify=crc32c passes" fio_verify "/dev/$vd" 16M
+check "the backing file holds exactly what the disk holds" \
+  bash -c 'dd if=/dev/$0 bs=1M iflag=direct status=none | cmp - "$1"' "$vd" "$work/disk0.img"
+check "the backing file verifies (fio verify_only on the file)" \
+  fio_verify "$work/disk0.img" 16M --verify_only --direct=0
+check "beyond fio's range the file is unchanged" \
+  cmp <(tail -c +$((16 << 20 + 1)) "$work/disk0.img") <(tail -c +$((16 << 20 + 1)) "$work/disk0.orig")
+check "dev del vc0" "$VDPA" dev del vc0
+check "nothing is left of vc0 (vDPA, VDUSE, process, record)" gone vc0 "$pid0"
+
+# --- read-only, queue_size, blk_size -----------------------------------------
+head -c $((8 << 20)) /dev/urandom > "$work/disk1.img"
+cp "$work/disk1.img" "$work/disk1.orig"
+chmod 0444 "$work/disk1.img"
+check "dev add vc1 file F readonly queue_size 128 blk_size 4096 driver virtio_vdpa" \
+  "$VDPA" dev add name vc1 mgmtdev vduse file "$work/disk1.img" readonly queue_size 128 \
+  blk_size 4096 driver virtio_vdpa
+vd=$(disk_now vc1)
+check "/sys/block/$vd/ro is 1" bash -c '[ "$(cat /sys/block/$0/ro)" = 1 ]' "$vd"
+check "one queue by default" bash -c '[ "$(ls /sys/block/$0/mq | wc -l)" = 1 ]' "$vd"
+check "logical_block_size is 4096" \
+  bash -c '[ "$(cat /sys/block/$0/queue/logical_block_size)" = 4096 ]' "$vd"
+check "max_vq_size is 128" bash -c '"$VDPA" dev show vc1 | grep -q "max_vq_size 128"'
+check "writing to it fails" bash -c '! dd if=/dev/zero of=/dev/$0 bs=4k count=1 oflag=direct status=none' "$vd"
+check "the file is unchanged" cmp "$work/disk1.img" "$work/disk1.orig"
+pid1=$(server_pid_of vc1)
+check "dev del vc1" "$VDPA" dev del vc1
+check "nothing is left of vc1" gone vc1 "$pid1"
+
+# --- vhost_vdpa ----------------------------------------------------------------
+head -c $((4 << 20)) /dev/urandom > "$work/disk2.img"
+check "dev add vc2 file F driver vhost_vdpa" \
+  "$VDPA" dev add name vc2 mgmtdev vduse file "$work/disk2.img" driver vhost_vdpa
+check "its /dev/vhost-vdpa-N exists when dev add returns" \
+  bash -c 'for c in /sys/bus/vdpa/devices/vc2/vhost-vdpa-*; do [ -c /dev/${c##*/} ] && exit 0; done; exit 1'
+check "dev show -d names the chardev, the file and the server" \
+  bash -c '"$VDPA" -d dev show vc2 | grep -q "driver vhost_vdpa .*chardev /dev/vhost-vdpa-[0-9]* .*file $0 server_pid [0-9]"' \
+  "$work/disk2.img"
+cp "$work/disk2.img" "$work/disk2.orig"
+chardev=
+for c in /sys/bus/vdpa/devices/vc2/vhost-vdpa-*; do chardev=/dev/${c##*/}; done
+check "a userspace driver reads the first 64 KiB through $chardev: the file's bytes" \
+  bash -c '"$0" "$1" read 0 128 | cmp - <(head -c 65536 "$2")' "$DRIVER" "$chardev" "$work/disk2.orig"
+head -c $((96 * 512)) /dev/urandom > "$work/written"
+check "it writes 96 sectors at sector 1000" \
+  bash -c '"$0" "$1" write 1000 96 < "$2"' "$DRIVER" "$chardev" "$work/written"
+check "it reads them back" \
+  bash -c '"$0" "$1" read 1000 96 | cmp - "$2"' "$DRIVER" "$chardev" "$work/written"
+check "the backing file holds them at byte 512000" \
+  bash -c 'cmp <(dd if="$0" bs=512 skip=1000 count=96 status=none) "$1"' "$work/disk2.img" "$work/written"
+check "and nothing else changed in the file" \
+  bash -c 'cmp <(head -c 512000 "$0") <(head -c 512000 "$1") &&
+           cmp <(tail -c +$((1096 * 512 + 1)) "$0") <(tail -c +$((1096 * 512 + 1)) "$1")' \
+  "$work/disk2.img" "$work/disk2.orig"
+pid2=$(server_pid_of vc2)
+check "dev del vc2" "$VDPA" dev del vc2
+check "nothing is left of vc2" gone vc2 "$pid2"
+
+# --- bad input: message, exit 1, nothing left ------------------------------------
+head -c $((1 << 20)) /dev/zero > "$work/good.img"
+head -c 1000 /dev/zero > "$work/odd.img"
+head -c 4096 /dev/zero > "$work/locked.img"
+chmod 0000 "$work/locked.img"
+mkdir "$work/dir"
+before_show=$("$VDPA" -j dev show)
+before_servers=$(servers)
+# refused DESCRIPTION PATTERN COMMAND...: exit 1, stderr matches PATTERN,
+# and nothing changed: devices, /sys/class/vduse, processes, records.
+refused() {
+  local description=$1 pattern=$2; shift 2
+  local err rc problems=
+  err=$("$@" 2>&1 >/dev/null); rc=$?
+  [ "$rc" = 1 ] || problems+="exit status $rc"$'\n'
+  printf '%s' "$err" | grep -qE -- "$pattern" || problems+="message does not match /$pattern/"$'\n'
+  [ "$("$VDPA" -j dev show)" == "$before_show" ] || problems+="dev show changed"$'\n'
+  [ -z "$(ls -A /sys/class/vduse | grep -vx control)" ] ||
+    problems+="/sys/class/vduse: $(ls -A /sys/class/vduse | tr '\n' ' ')"$'\n'
+  [ "$(servers)" == "$before_servers" ] || problems+="servers now: $(servers | tr '\n' ' ')"$'\n'
+  [ -z "$(ls -A /run/vdpa/served 2>/dev/null)" ] || problems+="a record is left"$'\n'
+  if [ -z "$problems" ]; then tap_ok "$description"
+  else tap_not_ok "$description"; { printf '%s' "$problems"; printf 'stderr: %s\n' "$err"; } | tap_diag; fi
+}
+add() { "$VDPA" dev add name vbad mgmtdev vduse "$@"; }
+refused "a missing file" "^Error: cannot open $work/none.img: No such file or directory" \
+  add file "$work/none.img"
+refused "an unreadable file (root without CAP_DAC_OVERRIDE)" \
+  "^Error: cannot open $work/locked.img: Permission denied" \
+  setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search \
+  -- "$VDPA" dev add name vbad mgmtdev vduse file "$work/locked.img"
+refused "a directory" "^Error: .*$work/dir.*(directory|Is a directory)" add file "$work/dir"
+refused "a size that is not a multiple of the block size" \
+  "^Error: the backing file's size 1000 is not a multiple of the block size 512" add file "$work/odd.img"
+refused "queues 0" "^Error: queues must be between 1 and 64" add file "$work/good.img" queues 0
+refused "queues 65 (above the limit)" "^Error: queues must be between 1 and 64" add file "$work/good.img" queues 65
+refused "queue_size 100 (not a power of two)" "^Error: queue_size must be a power of two between 2 and 1024" \
+  add file "$work/good.img" queue_size 100
+refused "queue_size 2048 (over the limit)" "^Error: queue_size must be a power of two between 2 and 1024" \
+  add file "$work/good.img" queue_size 2048
+refused "blk_size 1000" "^Error: blk_size must be a power of two" add file "$work/good.img" blk_size 1000
+refused "backend keywords with mgmtdev vdpasim_blk" "need mgmtdev vduse.*not \"vdpasim_blk\"" \
+  "$VDPA" dev add name vbad mgmtdev vdpasim_blk file "$work/good.img"
+refused "tuning keywords without a backend" "configure a backend: give one \(file PATH\)" \
+  add queues 2
+refused "mac with a file backend" "mac, mtu, max_vqp and device_features do not apply" \
+  add file "$work/good.img" mac 02:00:00:00:00:01
+refused "file given twice" "given more than once" add file "$work/good.img" file "$work/good.img"
+refused "file without a value" "needs a value \(PATH\)" add file
+refused "not root (uid 65534)" "needs root" \
+  setpriv --reuid=65534 --regid=65534 --clear-groups -- "$VDPA" dev add name vbad mgmtdev vduse file "$work/good.img"
+
+# A name already taken: by one of ours, and by a VDUSE device another program serves.
+check "dev add vt0 (for the taken-name cases)" \
+  "$VDPA" dev add name vt0 mgmtdev vduse file "$work/good.img" driver none
+before_show=$("$VDPA" -j dev show)
+before_servers=$(servers)
+vt0_pid=$(server_pid_of vt0)
+taken() {  # like refused, but vt0 and its server stay
+  local err rc
+  err=$("$VDPA" dev add name vt0 mgmtdev vduse file "$work/good.img" 2>&1); rc=$?
+  [ "$rc" = 1 ] && printf '%s' "$err" | grep -q 'a vDPA device named "vt0" already exists' &&
+    [ "$("$VDPA" -j dev show)" == "$before_show" ] && [ "$(servers)" == "$before_servers" ] &&
+    [ "$(ls /sys/class/vduse | grep -vx control)" = vt0 ] && kill -0 "$vt0_pid" ||
+    { echo "rc $rc: $err"; return 1; }
+}
+check "a name already taken on the vDPA bus: refused, the device and its server untouched" taken
+check "dev del vt0" "$VDPA" dev del vt0
+check "nothing is left of vt0" gone vt0 "$vt0_pid"
+if command -v qemu-storage-daemon >/dev/null && vduse_blk_export qd0 4; then
+  before_show=$("$VDPA" -j dev show)
+  before_servers=$(servers)
+  err=$("$VDPA" dev add name qd0 mgmtdev vduse file "$work/good.img" 2>&1); rc=$?
+  if [ "$rc" = 1 ] && printf '%s' "$err" | grep -q 'a VDUSE device named "qd0" already exists' &&
+     [ "$(servers)" == "$before_servers" ] && [ "$("$VDPA" -j dev show)" == "$before_show" ]; then
+    tap_ok "a name a VDUSE device of another program has: refused, not taken over"
+  else tap_not_ok "a name a VDUSE device of another program has"; echo "rc $rc: $err" | tap_diag; fi
+
+  # --- compatibility: without a backend keyword, iproute2's dev add ---------
+  check "plain dev add name qd0 mgmtdev vduse attaches qemu-storage-daemon's device" \
+    "$VDPA" dev add name qd0 mgmtdev vduse driver virtio_vdpa
+  check "its disk exists" bash -c 'd=$(ls /sys/bus/vdpa/devices/qd0/virtio*/block/); [ -b /dev/$d ]'
+  check "dev show -d names no file nor server_pid for it" \
+    bash -c '! "$VDPA" -j -d dev show qd0 | grep -qE "\"(file|server_pid)\""'
+  check "dev del qd0 deletes it and leaves qemu-storage-daemon serving" \
+    bash -c '"$VDPA" dev del qd0 && [ -e /dev/vduse/qd0 ] && kill -0 "$(cat $0/qd0.pid)"' "$VDUSE_BLK_DIR"
+  vduse_blk_stop qd0
+else
+  tap_skip "a VDUSE device of another program; compatibility" "no qemu-storage-daemon"
+fi
+
+# No vduse module: say which module. Put back from the VM image's copy.
+VDUSE_MODULE=$VDPA_VM_IMAGE/modules/vduse.ko
+if [ ! -f "$VDUSE_MODULE" ]; then
+  tap_not_ok "vduse.ko in the VM image ($VDUSE_MODULE)"
+elif rmmod vduse; then
+  before_show=$("$VDPA" -j dev show)
+  before_servers=$(servers)
+  refused "no vduse module: the message names it" \
+    "/dev/vduse/control does not exist: the kernel module vduse is not loaded \(modprobe vduse\)" \
+    add file "$work/good.img"
+  insmod "$VDUSE_MODULE"
+  check "the vduse module is back" test -e /dev/vduse/control
+else
+  tap_not_ok "rmmod vduse (to test its absence)"
+fi
+tap_done
