@@ -2,14 +2,18 @@
 #include "served_device.hpp"
 
 #include "launcher.hpp"
+#include "net/net_config.hpp"
 #include "served_record.hpp"
 #include "vduse/control.hpp"
 
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
+#include <variant>
 
 namespace vdpa::device {
 
@@ -55,12 +59,58 @@ Result<void> stop_server(pid_t pid, const std::string &name)
     return {};
 }
 
-Result<void> check_before_serving(Host &host, const std::string &name)
+constexpr const char *tun_path = "/dev/net/tun";
+
+// Opening /dev/net/tun loads the tun module when it is missing; a node
+// without a module behind it fails with ENODEV (or ENXIO).
+Result<void> check_tun()
 {
+    const int fd = open(tun_path, O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        close(fd);
+        return {};
+    }
+    const int code = errno;
+    if (code == ENOENT || code == ENODEV || code == ENXIO)
+        return Error::make(ErrorKind::not_found, code,
+                           std::string(tun_path) +
+                               " is not available: the kernel module tun is not loaded "
+                               "(modprobe tun)");
+    return Error::system(code, std::string("cannot open ") + tun_path);
+}
+
+// What only a network device needs, before anything starts: its options,
+// a kernel that serves it, the tun module.
+Result<void> check_net_backend(const NetOptions &net)
+{
+    if (auto problem = check_net_options(net); !problem.empty())
+        return Error::invalid(problem);
+    return {};
+}
+
+Result<void> check_net_host()
+{
+    if (auto problem = vduse_net_kernel_problem(kernel_release()); !problem.empty())
+        return Error::make(ErrorKind::unsupported, EOPNOTSUPP, problem);
+    return check_tun();
+}
+
+Result<void> check_before_serving(Host &host, const ServedBackend &backend,
+                                  const std::string &name)
+{
+    const auto *net = std::get_if<NetServerOptions>(&backend);
+    // Bad input first: it is wrong whoever runs the command.
+    if (net)
+        if (auto checked = check_net_backend(net->net); !checked)
+            return checked;
     // /dev/vduse/control is root's (0600): say so before anything starts.
     if (geteuid() != 0)
         return Error::system(EACCES, "serving a VDUSE device needs root: cannot open " +
                                          std::string(vduse_control_path));
+    // Before the vduse module: on an older kernel, loading it would not help.
+    if (net)
+        if (auto checked = check_net_host(); !checked)
+            return checked;
     if (access(vduse_control_path, F_OK) != 0)
         return Error::make(ErrorKind::not_found, ENOENT,
                            std::string(vduse_control_path) +
@@ -76,25 +126,40 @@ Result<void> check_before_serving(Host &host, const std::string &name)
     return {};
 }
 
+// The server's own message, without its program name: vdpa says it.
 std::string server_message(std::string message)
 {
-    constexpr std::string_view prefix = "vdpa-blk-server: ";
-    if (message.rfind(prefix, 0) == 0)
-        message.erase(0, prefix.size());
+    for (std::string_view prefix : {"vdpa-blk-server: ", "vdpa-net-server: "})
+        if (message.rfind(prefix, 0) == 0)
+            return message.erase(0, prefix.size());
     return message;
+}
+
+const std::string &device_name(const ServedBackend &backend)
+{
+    return std::visit([](const auto &options) -> const std::string & { return options.name; },
+                      backend);
+}
+
+DeviceError launch(const ServedDeviceRequest &request, pid_t &pid)
+{
+    if (const auto *blk = std::get_if<ServerOptions>(&request.backend))
+        return launch_blk_server(request.server_exe, *blk, pid);
+    return launch_net_server(request.server_exe, std::get<NetServerOptions>(request.backend),
+                             pid);
 }
 
 } // namespace
 
-Result<Ack> add_served_blk_device(Host &host, const ServedBlkRequest &request,
-                                  const BindOptions &options)
+Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
+                              const BindOptions &options)
 {
-    const std::string &name = request.server.name;
-    if (auto checked = check_before_serving(host, name); !checked)
+    const std::string &name = device_name(request.backend);
+    if (auto checked = check_before_serving(host, request.backend, name); !checked)
         return std::move(checked).error();
 
     pid_t pid = 0;
-    if (auto e = launch_blk_server(request.server_exe, request.server, pid))
+    if (auto e = launch(request, pid))
         return Error::invalid(server_message(e.message));
 
     NewDevice device;

@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
 // A vDPA device vdpa serves itself: `vdpa dev add ... mgmtdev vduse file
-// PATH` and its `dev del`, as one call each. This is where the device side
-// (the server process) meets the management library (vdpa::Host); libvdpa
-// itself knows nothing of it.
+// PATH` (a disk, vdpa-blk-server) or `... tap IFNAME` (a NIC,
+// vdpa-net-server), and its `dev del`, as one call each. This is where the
+// device side (the server process) meets the management library
+// (vdpa::Host); libvdpa itself knows nothing of it.
 //
-// Adding: the checks a user can act on first (root, the vduse module, the
+// Adding: the checks a user can act on first (the backend's options, root,
+// for a NIC the kernel release and the tun module, the vduse module, the
 // name free on the vDPA bus and in VDUSE), then the server (it creates the
-// VDUSE device and answers the kernel), then the vDPA device and its
-// driver. When a step fails, the steps before it are undone: no vDPA
-// device, no VDUSE device, no process is left.
+// VDUSE device, for a NIC the TAP if missing, and answers the kernel),
+// then the vDPA device and its driver. When a step fails, the steps before
+// it are undone: no vDPA device, no VDUSE device, no process, no record,
+// no TAP it created is left.
 //
 // Deleting, in the order the kernel needs (VDUSE.md): the vDPA device
-// (Host's guarded delete), then the server (SIGTERM: it closes its fd and
-// destroys the VDUSE device), then the VDUSE device if it is still there.
+// (Host's guarded delete), then the server (SIGTERM: it closes its fd,
+// destroys the VDUSE device and removes a TAP it created), then the VDUSE
+// device if it is still there.
 #pragma once
 
 #include "server/server_options.hpp"
@@ -22,21 +26,27 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 
 namespace vdpa::device {
 
-struct ServedBlkRequest {
-    ServerOptions server;    // server.name is the vDPA device's name too
-    std::string server_exe;  // the vdpa-blk-server binary
+// What is served: a file as a disk, or a TAP as a NIC. The options' name
+// is the vDPA device's name too.
+using ServedBackend = std::variant<ServerOptions, NetServerOptions>;
+
+struct ServedDeviceRequest {
+    ServedBackend backend;
+    std::string server_exe; // the vdpa-blk-server or vdpa-net-server binary
     std::optional<BusDriver> driver;
 };
 
-// The errors of the checks (ErrorKind::invalid_argument for a taken name,
-// not_found for a missing module, system EACCES without root), of the
-// server (its own message: the file, the sizes, the limits), and of
-// Host::add_device.
-Result<Ack> add_served_blk_device(Host &host, const ServedBlkRequest &request,
-                                  const BindOptions &options);
+// The errors of the checks (ErrorKind::invalid_argument for bad options
+// or a taken name, not_found for a missing module, unsupported for a
+// kernel that cannot serve the device type, system EACCES without root),
+// of the server (its own message: the file, the sizes, the TAP, the
+// limits), and of Host::add_device.
+Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
+                              const BindOptions &options);
 
 // Host::delete_device, then the server a live record names, then the VDUSE
 // device. A device without a record (another program serves it) is only

@@ -131,7 +131,7 @@ Result<void> parse_wait(Arguments& into, std::string_view text)
 Result<void> set_backend(Arguments& into, BackendKind kind, std::string_view target)
 {
     if (into.backend)
-        return Error::invalid("A device has one backend: give only one of file");
+        return Error::invalid("A device has one backend: give only one of file and tap");
     if (target.empty())
         return Error::invalid("The backend needs a non-empty value");
     into.backend = Backend{kind, std::string(target)};
@@ -141,6 +141,11 @@ Result<void> set_backend(Arguments& into, BackendKind kind, std::string_view tar
 Result<void> parse_backend_file(Arguments& into, std::string_view text)
 {
     return set_backend(into, BackendKind::file, text);
+}
+
+Result<void> parse_backend_tap(Arguments& into, std::string_view text)
+{
+    return set_backend(into, BackendKind::tap, text);
 }
 
 Result<void> parse_readonly(Arguments& into, std::string_view)
@@ -190,6 +195,7 @@ constexpr std::array keyword_table{
     KeywordSpec{KeywordId::wait, "wait", Match::exact, "SECONDS", parse_wait, ""},
     // Ours: dev add's backends on mgmtdev vduse, and their tuning.
     KeywordSpec{KeywordId::backend_file, "file", Match::exact, "PATH", parse_backend_file, ""},
+    KeywordSpec{KeywordId::backend_tap, "tap", Match::exact, "IFNAME", parse_backend_tap, ""},
     KeywordSpec{KeywordId::readonly, "readonly", Match::exact, "", parse_readonly, ""},
     KeywordSpec{KeywordId::queues, "queues", Match::exact, "N", parse_queues, ""},
     KeywordSpec{KeywordId::queue_size, "queue_size", Match::exact, "N", parse_queue_size, ""},
@@ -208,6 +214,7 @@ constexpr std::array add_keywords{
     KeywordUse{KeywordId::mtu, false},
     KeywordUse{KeywordId::max_vqp, false},
     KeywordUse{KeywordId::backend_file, false, Complete::file},
+    KeywordUse{KeywordId::backend_tap, false},
     KeywordUse{KeywordId::readonly, false},
     KeywordUse{KeywordId::queues, false},
     KeywordUse{KeywordId::queue_size, false},

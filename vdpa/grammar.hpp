@@ -30,11 +30,12 @@ bool word_matches(std::string_view typed, std::string_view word, Match match);
 // what it serves; the keywords after it tune it.
 enum class BackendKind : std::uint8_t {
     file, // file PATH: a virtio-blk disk
+    tap,  // tap IFNAME: a virtio-net NIC whose other end is a TAP
 };
 
 struct Backend {
     BackendKind kind;
-    std::string target; // the PATH of `file`
+    std::string target; // the PATH of `file`, the IFNAME of `tap`
 };
 
 // Values a command line carries, once parsed.
@@ -77,6 +78,7 @@ enum class KeywordId : std::uint8_t {
     wait,
     // dev add's backends (BackendKind) and their tuning
     backend_file,
+    backend_tap,
     readonly,
     queues,
     queue_size,

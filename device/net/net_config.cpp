@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace vdpa::device {
@@ -76,6 +77,12 @@ MacBytes random_mac()
 
 std::string check_interface_name(const std::string &name)
 {
+    // Not the kernel's rule, ours for a name we may create: nothing a
+    // terminal would act on when the name is shown (whitespace other than
+    // ' ' included).
+    for (char c : name)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return "interface name contains a control character";
     // The kernel's dev_valid_name(): IFNAMSIZ-1 bytes, no '/', ':' or
     // whitespace, not "." or "..".
     if (name.empty() || name.size() > 15)
@@ -83,7 +90,7 @@ std::string check_interface_name(const std::string &name)
     if (name == "." || name == "..")
         return "interface name \"" + name + "\" is not valid";
     for (char c : name)
-        if (c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r') || c == '\0')
+        if (c == '/' || c == ':' || c == ' ')
             return "interface name \"" + name + "\" contains '/', ':' or whitespace";
     return {};
 }
@@ -104,6 +111,24 @@ std::string check_net_options(const NetOptions &o)
         return "queue_size must be a power of two between 2 and " +
                std::to_string(net_max_queue_size);
     return {};
+}
+
+std::string vduse_net_kernel_problem(const std::string &release)
+{
+    unsigned major = 0, minor = 0;
+    if (std::sscanf(release.c_str(), "%u.%u", &major, &minor) != 2)
+        return {};
+    if (major > 6 || (major == 6 && minor >= 10))
+        return {};
+    return "VDUSE serves network devices from Linux 6.10 on; this kernel is " + release;
+}
+
+std::string kernel_release()
+{
+    utsname u{};
+    if (uname(&u) != 0)
+        return {};
+    return u.release;
 }
 
 std::uint64_t net_features()

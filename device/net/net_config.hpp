@@ -42,11 +42,20 @@ std::string format_mac(const MacBytes &mac);
 MacBytes random_mac();
 
 // A TAP name the kernel accepts: 1 to 15 bytes, no '/', ':', whitespace,
-// not "." or "..". Error message, empty when valid.
+// not "." or ".."; and no control characters. Error message, empty when
+// valid.
 std::string check_interface_name(const std::string &name);
 // Error message, empty when valid: the interface name, a unicast MAC, the
 // MTU range, the queue size.
 std::string check_net_options(const NetOptions &options);
+
+// Why the kernel of this release (as uname gives it: "6.12.1-amd64") cannot
+// serve a VDUSE network device; empty when it can (or the release is not
+// understood: then the kernel's answer decides). VDUSE took virtio-net in
+// Linux 6.10; an older kernel refuses it with a bare EINVAL.
+std::string vduse_net_kernel_problem(const std::string &release);
+// The running kernel's release.
+std::string kernel_release();
 
 std::uint64_t net_features();
 uapi::virtio::net::Config net_config(const MacBytes &mac, std::uint32_t mtu, bool link_up);

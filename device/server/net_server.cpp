@@ -9,33 +9,11 @@
 #include <cstring>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace vdpa::device {
 
 namespace virtio = uapi::virtio;
-
-namespace {
-
-std::string kernel_release()
-{
-    utsname u{};
-    uname(&u);
-    return u.release;
-}
-
-// Linux 6.10 added virtio-net to what VDUSE accepts; before it, creating
-// one fails with a bare EINVAL.
-bool kernel_serves_vduse_net()
-{
-    unsigned major = 0, minor = 0;
-    if (std::sscanf(kernel_release().c_str(), "%u.%u", &major, &minor) != 2)
-        return true;
-    return major > 6 || (major == 6 && minor >= 10);
-}
-
-} // namespace
 
 NetServer::~NetServer()
 {
@@ -63,9 +41,9 @@ DeviceError NetServer::start()
         spec.config.resize(sizeof config);
         std::memcpy(spec.config.data(), &config, sizeof config);
         if (auto e = vduse_create(spec)) {
-            if (e.code == EINVAL && !kernel_serves_vduse_net())
-                return DeviceError{EINVAL, "VDUSE serves network devices from Linux 6.10 on; "
-                                           "this kernel is " + kernel_release()};
+            if (auto problem = vduse_net_kernel_problem(kernel_release());
+                e.code == EINVAL && !problem.empty())
+                return DeviceError{EINVAL, problem};
             return e;
         }
         created_ = true;

@@ -182,11 +182,11 @@ expect 1 "" "Nothing to set: give an attribute to change.${nl}Usage: vdpa dev se
 expect 1 "" "invalid driver \"vfio\": expected virtio_vdpa, vhost_vdpa or none" dev set name n0 driver vfio
 expect 1 "" "Keyword \"driver\" needs a value (DRIVER)." dev add name x mgmtdev y driver
 # Backends (vdpa serves the device itself): refused before the kernel is asked.
-expect 1 "" "The backend keywords (file, readonly, queues, queue_size, blk_size) need mgmtdev vduse: vdpa serves only VDUSE devices itself, not \"vdpasim_blk\"." dev add name x mgmtdev vdpasim_blk file /tmp/x
+expect 1 "" "The backend keywords (file, tap, readonly, queues, queue_size, blk_size) need mgmtdev vduse: vdpa serves only VDUSE devices itself, not \"vdpasim_blk\"." dev add name x mgmtdev vdpasim_blk file /tmp/x
 expect 1 "" "The backend keywords*not \"pci/0000:00:01.0\"." dev add name x mgmtdev pci/0000:00:01.0 queues 2
 expect 1 "" "The backend keywords*not \"y/vduse\"." dev add name x mgmtdev y/vduse file /tmp/x
-expect 1 "" "readonly, queues, queue_size and blk_size configure a backend: give one (file PATH)." dev add name x mgmtdev vduse readonly
-expect 1 "" "readonly, queues, queue_size and blk_size configure a backend: give one (file PATH)." dev add name x mgmtdev vduse blk_size 4096
+expect 1 "" "readonly, queues, queue_size and blk_size configure a backend: give one (file PATH or tap IFNAME)." dev add name x mgmtdev vduse readonly
+expect 1 "" "readonly, queues, queue_size and blk_size configure a backend: give one (file PATH or tap IFNAME)." dev add name x mgmtdev vduse blk_size 4096
 expect 1 "" "A file backend is a block device: mac, mtu, max_vqp and device_features do not apply." dev add name x mgmtdev vduse file /tmp/x mtu 1500
 expect 1 "" "Keyword \"file\" needs a value (PATH)." dev add name x mgmtdev vduse file
 expect 1 "" "Keyword \"file\" is given more than once." dev add name x mgmtdev vduse file a file b
@@ -195,6 +195,23 @@ expect 1 "" "Keyword \"readonly\" is given more than once." dev add name x mgmtd
 expect 1 "" "invalid queues \"x\": expected a decimal number from 0 to 65535" dev add name x mgmtdev vduse file a queues x
 expect 1 "" "invalid queue_size \"1.5\"*" dev add name x mgmtdev vduse file a queue_size 1.5
 expect 1 "" "Unknown option \"fi\"" dev add name x mgmtdev vduse fi a
+# tap IFNAME: a NIC; mac and mtu are its configuration, checked here.
+expect 1 "" "The backend keywords*not \"vdpasim_net\"." dev add name x mgmtdev vdpasim_net tap t0
+expect 1 "" "A device has one backend: give only one of file and tap" dev add name x mgmtdev vduse file a tap t0
+expect 1 "" "A device has one backend: give only one of file and tap" dev add name x mgmtdev vduse tap t0 file a
+for extra in readonly "queues 2" "blk_size 4096" "max_vqp 2" "device_features 1"; do
+  expect 1 "" "A tap backend is a network device of one queue pair: readonly, queues, blk_size, max_vqp and device_features do not apply." dev add name x mgmtdev vduse tap t0 $extra
+done
+expect 1 "" "Keyword \"tap\" needs a value (IFNAME)." dev add name x mgmtdev vduse tap
+expect 1 "" "The backend needs a non-empty value" dev add name x mgmtdev vduse tap ""
+expect 1 "" "Error: MAC address 01:00:5e:00:00:01 is a multicast address." dev add name x mgmtdev vduse tap t0 mac 01:00:5e:00:00:01
+expect 1 "" "invalid MAC address \"52:54:00:12:34\"*" dev add name x mgmtdev vduse tap t0 mac 52:54:00:12:34
+expect 1 "" "Error: mtu must be between 68 and 65535." dev add name x mgmtdev vduse tap t0 mtu 67
+expect 1 "" "invalid mtu \"65536\": expected a decimal number from 0 to 65535" dev add name x mgmtdev vduse tap t0 mtu 65536
+expect 1 "" "Error: queue_size must be a power of two between 2 and 1024." dev add name x mgmtdev vduse tap t0 queue_size 100
+expect 1 "" "Error: interface name \"a/b\" contains '/', ':' or whitespace." dev add name x mgmtdev vduse tap a/b
+expect 1 "" "Error: interface name \"sixteen-bytes-xx\" must have 1 to 15 bytes." dev add name x mgmtdev vduse tap sixteen-bytes-xx
+expect 1 "" "Error: interface name contains a control character." dev add name x mgmtdev vduse tap $'t\e[2J'
 
 # The monitor and signals. Uevents are generic: the socket works on a host
 # without vDPA, so the monitor runs here and waits.

@@ -24,7 +24,7 @@ GRAMMAR_TOOL, VDPA, COMPLETION, MAN_DIR = sys.argv[1:5]
 SAMPLE = {"name": "a", "mgmtdev": "vdpasim_net", "mac": "00:11:22:33:44:55", "mtu": "1500",
           "max_vqp": "1", "qidx": "0", "device_features": "1", "driver": "none",
           "wait": "1", "prune": None, "check": None,  # None: a flag, without a value
-          "file": "/tmp/x", "readonly": None, "queues": "1", "queue_size": "256",
+          "file": "/tmp/x", "tap": "t0", "readonly": None, "queues": "1", "queue_size": "256",
           "blk_size": "512"}
 
 

@@ -96,6 +96,37 @@ TEST(RenderDetails, Devices)
                   head + R"(,"min_vq_size":1},"n4":{)" + head + "}}}");
 }
 
+// A device vdpa serves itself: its backend keyword (file, tap) is the key,
+// then the process, after what sysfs tells.
+TEST(RenderDetails, ServedDevices)
+{
+    DeviceDetails net;
+    net.driver = "virtio_vdpa";
+    net.virtio_device = "virtio4";
+    net.netdev = "eth1";
+    Device v0{"v0", {"", "vduse"}, 1, 0, 2, 256, 1};
+    const cli::ServedBy by_tap{"tap", "vtap0", 4242};
+    const cli::ServedBy by_file{"file", "/srv/disk.img", 77};
+    Device d0{"d0", {"", "vduse"}, 2, 0, 1, 256, 1};
+
+    Rendered out = render("dev", [&](cli::Renderer& renderer) {
+        renderer.device(v0, &net, &by_tap);
+        renderer.device(d0, nullptr, &by_file);
+    });
+    EXPECT_EQ(out.text,
+              "v0: type network mgmtdev vduse vendor_id 0 max_vqs 2 max_vq_size 256\n"
+              "  min_vq_size 1 driver virtio_vdpa virtio_device virtio4 netdev eth1 tap vtap0 "
+              "server_pid 4242\n"
+              "d0: type block mgmtdev vduse vendor_id 0 max_vqs 1 max_vq_size 256\n"
+              "  min_vq_size 1 file /srv/disk.img server_pid 77\n");
+    EXPECT_EQ(out.json,
+              R"({"dev":{"v0":{"type":"network","mgmtdev":"vduse","vendor_id":0,"max_vqs":2,)"
+              R"("max_vq_size":256,"min_vq_size":1,"driver":"virtio_vdpa",)"
+              R"("virtio_device":"virtio4","netdev":"eth1","tap":"vtap0","server_pid":4242},)"
+              R"("d0":{"type":"block","mgmtdev":"vduse","vendor_id":0,"max_vqs":1,)"
+              R"("max_vq_size":256,"min_vq_size":1,"file":"/srv/disk.img","server_pid":77}}})");
+}
+
 TEST(RenderDetails, ManagementDevices)
 {
     MgmtDev sim{{"", "vdpasim_net"}, std::uint64_t{1} << 1, 3, std::nullopt};

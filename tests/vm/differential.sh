@@ -272,5 +272,6 @@ for cases in "$@"; do
 done
 reset_state
 vduse_blk_stop_all
+vduse_net_stop_all
 rm -rf "$WORK"
 tap_done

@@ -145,6 +145,40 @@ vduse_blk_stop() {
   rm -f "$VDUSE_BLK_DIR/$name".{img,pid,log}
 }
 
+# VDUSE NICs served by our vdpa-net-server (beside $VDPA in the build
+# tree), each with a TAP of its own (t-NAME, created up): the network
+# counterpart of vduse_blk_export, for the kernels without simulators.
+#
+# vduse_net_serve NAME MAC [MTU]: unless served already; not on the vDPA
+# bus yet (`dev add name NAME mgmtdev vduse` puts it there).
+VDUSE_NET_DIR=/run/vduse-net
+vduse_net_serve() {
+  local name=$1 mac=$2 mtu=${3:-1500}
+  local server=${VDUSE_NET_SERVER:-$(dirname "$VDPA")/../device/vdpa-net-server}
+  [ -e "/dev/vduse/$name" ] && return 0
+  [ -e /dev/net/tun ] || insmod /lib/modules/tun.ko 2>/dev/null || modprobe tun 2>/dev/null
+  mkdir -p "$VDUSE_NET_DIR"
+  "$server" --name "$name" --tap "t-$name" --mac "$mac" --mtu "$mtu" \
+    --inflight "$VDUSE_NET_DIR/$name.inflight" --detach --pidfile "$VDUSE_NET_DIR/$name.pid" \
+    </dev/null
+}
+
+# vduse_net_stop_all: off the vDPA bus, then each server vduse_net_serve
+# started stops (it destroys its VDUSE device and removes its TAP).
+vduse_net_stop_all() {
+  local pidfile name pid try
+  for pidfile in "$VDUSE_NET_DIR"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    name=$(basename "$pidfile" .pid)
+    [ -e "/sys/bus/vdpa/devices/$name" ] && "$REF" dev del "$name" >/dev/null 2>&1
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null
+    for try in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$pidfile" "$VDUSE_NET_DIR/$name.inflight"
+  done
+  return 0
+}
+
 # fio_verify FILE SIZE [ARG]...: 4k random writes over FILE's first SIZE,
 # each read back and checked by crc32c (FIO: the fio binary).
 fio_verify() {

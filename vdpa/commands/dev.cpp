@@ -3,8 +3,10 @@
 
 #include <climits>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <unistd.h>
+#include <variant>
 
 #include "served_device.hpp"
 #include "served_record.hpp"
@@ -42,6 +44,8 @@ std::string_view backend_word(BackendKind kind)
     switch (kind) {
     case BackendKind::file:
         return "file";
+    case BackendKind::tap:
+        return "tap";
     }
     return "file";
 }
@@ -52,21 +56,68 @@ std::optional<ServedBy> served_by(const Device& shown)
     if (!is_vduse(shown.mgmtdev))
         return std::nullopt;
     auto record = vdpa::device::live_served_record(shown.name);
-    if (!record || record->backend != backend_word(BackendKind::file))
+    if (!record || (record->backend != backend_word(BackendKind::file) &&
+                    record->backend != backend_word(BackendKind::tap)))
         return std::nullopt;
     return ServedBy{record->backend, record->target, record->server_pid};
 }
 
 // The server beside us in the build tree (tests run it from there), else
 // the installed one.
-std::string blk_server_executable()
+std::string server_executable(BackendKind kind)
 {
     char self[PATH_MAX];
     const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
     const std::string build_root = VDPA_BUILD_ROOT "/";
-    if (length > 0 && std::string(self, static_cast<std::size_t>(length)).rfind(build_root, 0) == 0)
-        return VDPA_BLK_SERVER_BUILT;
-    return VDPA_BLK_SERVER_INSTALLED;
+    const bool built =
+        length > 0 && std::string(self, static_cast<std::size_t>(length)).rfind(build_root, 0) == 0;
+    if (kind == BackendKind::tap)
+        return built ? VDPA_NET_SERVER_BUILT : VDPA_NET_SERVER_INSTALLED;
+    return built ? VDPA_BLK_SERVER_BUILT : VDPA_BLK_SERVER_INSTALLED;
+}
+
+// `file PATH` and its tuning; a usage error when a network keyword came too.
+std::optional<std::string> blk_backend(const Arguments& arguments,
+                                       vdpa::device::ServedBackend& backend)
+{
+    if (arguments.mac || arguments.mtu || arguments.max_vqp || arguments.device_features)
+        return "A file backend is a block device: mac, mtu, max_vqp and device_features do not "
+               "apply.";
+    vdpa::device::ServerOptions server;
+    server.name = *arguments.device;
+    server.blk.path = arguments.backend->target;
+    server.blk.readonly = arguments.readonly;
+    if (arguments.queues)
+        server.blk.queues = *arguments.queues;
+    if (arguments.queue_size)
+        server.blk.queue_size = *arguments.queue_size;
+    if (arguments.blk_size)
+        server.blk.blk_size = *arguments.blk_size;
+    backend = std::move(server);
+    return std::nullopt;
+}
+
+// `tap IFNAME` and its tuning. mac and mtu go into the device's virtio-net
+// configuration, which the server hands VDUSE at creation: the vduse
+// management device takes no netlink attributes.
+std::optional<std::string> net_backend(const Arguments& arguments,
+                                       vdpa::device::ServedBackend& backend)
+{
+    if (arguments.readonly || arguments.queues || arguments.blk_size || arguments.max_vqp ||
+        arguments.device_features)
+        return "A tap backend is a network device of one queue pair: readonly, queues, "
+               "blk_size, max_vqp and device_features do not apply.";
+    vdpa::device::NetServerOptions server;
+    server.name = *arguments.device;
+    server.net.tap = arguments.backend->target;
+    if (arguments.mac)
+        server.net.mac = arguments.mac->octets;
+    if (arguments.mtu)
+        server.net.mtu = *arguments.mtu;
+    if (arguments.queue_size)
+        server.net.queue_size = *arguments.queue_size;
+    backend = std::move(server);
+    return std::nullopt;
 }
 
 // dev add with a backend: vdpa serves the device itself.
@@ -74,32 +125,30 @@ int add_served_device(Session& session, const Arguments& arguments)
 {
     if (!is_vduse(*arguments.mgmtdev))
         return session.usage_error(
-            "The backend keywords (file, readonly, queues, queue_size, blk_size) need "
+            "The backend keywords (file, tap, readonly, queues, queue_size, blk_size) need "
             "mgmtdev vduse: vdpa serves only VDUSE devices itself, not " +
             vdpa::quoted(arguments.mgmtdev->to_string()) + ".");
     if (!arguments.backend)
         return session.usage_error(
             "readonly, queues, queue_size and blk_size configure a backend: give one "
-            "(file PATH).");
-    if (arguments.mac || arguments.mtu || arguments.max_vqp || arguments.device_features)
-        return session.usage_error("A file backend is a block device: mac, mtu, max_vqp and "
-                                   "device_features do not apply.");
-    vdpa::device::ServedBlkRequest request;
-    request.server.name = *arguments.device;
-    request.server.blk.path = arguments.backend->target;
-    request.server.blk.readonly = arguments.readonly;
-    if (arguments.queues)
-        request.server.blk.queues = *arguments.queues;
-    if (arguments.queue_size)
-        request.server.blk.queue_size = *arguments.queue_size;
-    if (arguments.blk_size)
-        request.server.blk.blk_size = *arguments.blk_size;
-    request.server_exe = blk_server_executable();
+            "(file PATH or tap IFNAME).");
+    vdpa::device::ServedDeviceRequest request;
+    const BackendKind kind = arguments.backend->kind;
+    auto refused = kind == BackendKind::tap ? net_backend(arguments, request.backend)
+                                            : blk_backend(arguments, request.backend);
+    if (refused)
+        return session.usage_error(*refused);
+    // Bad values before the kernel is asked anything (the library checks
+    // them again, for every caller).
+    if (const auto* net = std::get_if<vdpa::device::NetServerOptions>(&request.backend))
+        if (auto problem = vdpa::device::check_net_options(net->net); !problem.empty())
+            return session.fail(Error::invalid(problem));
+    request.server_exe = server_executable(kind);
     request.driver = arguments.driver;
     Host* host = session.host();
     if (!host)
         return 1;
-    return session.finish(vdpa::device::add_served_blk_device(*host, request, bind_options(session)));
+    return session.finish(vdpa::device::add_served_device(*host, request, bind_options(session)));
 }
 
 } // namespace

@@ -34,10 +34,10 @@ struct MgmtDevExtras {
 
 // What `dev show -d` adds for a device vdpa serves itself (from the
 // server's record, checked: device/served_record.hpp): the backend's
-// keyword as the key ("file"), what it serves as the value, the process.
+// keyword as the key ("file", "tap"), what it serves as the value, the process.
 struct ServedBy {
-    std::string backend; // a backend keyword of dev add: "file"
-    std::string target;  // its value: the backing file's path
+    std::string backend; // a backend keyword of dev add: "file", "tap"
+    std::string target;  // its value: the backing file's path, the TAP's name
     int server_pid = 0;
 };
 
