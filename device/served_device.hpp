@@ -17,6 +17,7 @@
 #pragma once
 
 #include "server/server_options.hpp"
+#include "server_supervision.hpp"
 
 #include <vdpa/host.hpp>
 
@@ -29,6 +30,11 @@ struct ServedBlkRequest {
     ServerOptions server;    // server.name is the vDPA device's name too
     std::string server_exe;  // the vdpa-blk-server binary
     std::optional<BusDriver> driver;
+    // systemd: the server runs as vdpa-blk-server@NAME.service (the
+    // caller decides, from /run/systemd/system, never from the
+    // environment), started with `systemctl` (its path).
+    Supervision supervision = Supervision::detached;
+    std::string systemctl;
 };
 
 // The errors of the checks (ErrorKind::invalid_argument for a taken name,
@@ -37,6 +43,13 @@ struct ServedBlkRequest {
 // Host::add_device.
 Result<Ack> add_served_blk_device(Host &host, const ServedBlkRequest &request,
                                   const BindOptions &options);
+
+// A served device whose server is gone (killed): a new server, started as
+// the first one was (request.supervision), takes the VDUSE device over and
+// finishes its requests in flight. Errors: ErrorKind::invalid_argument
+// when there is no such VDUSE device to take over, or a server already
+// serves it; the server's own, as for add_served_blk_device.
+Result<void> restart_served_blk_server(const ServedBlkRequest &request);
 
 // Host::delete_device, then the server a live record names, then the VDUSE
 // device. A device without a record (another program serves it) is only

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <vdpa/host.hpp>
 
-#include <climits>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 #include "served_device.hpp"
 #include "served_record.hpp"
 
 #include "commands/commands.hpp"
+#include "commands/serving.hpp"
 #include "commands/show.hpp"
 #include "report.hpp"
 
@@ -57,18 +56,6 @@ std::optional<ServedBy> served_by(const Device& shown)
     return ServedBy{record->backend, record->target, record->server_pid};
 }
 
-// The server beside us in the build tree (tests run it from there), else
-// the installed one.
-std::string blk_server_executable()
-{
-    char self[PATH_MAX];
-    const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-    const std::string build_root = VDPA_BUILD_ROOT "/";
-    if (length > 0 && std::string(self, static_cast<std::size_t>(length)).rfind(build_root, 0) == 0)
-        return VDPA_BLK_SERVER_BUILT;
-    return VDPA_BLK_SERVER_INSTALLED;
-}
-
 // dev add with a backend: vdpa serves the device itself.
 int add_served_device(Session& session, const Arguments& arguments)
 {
@@ -94,7 +81,10 @@ int add_served_device(Session& session, const Arguments& arguments)
         request.server.blk.queue_size = *arguments.queue_size;
     if (arguments.blk_size)
         request.server.blk.blk_size = *arguments.blk_size;
-    request.server_exe = blk_server_executable();
+    const vdpa::device::ServingSetup setup = serving_setup();
+    request.server_exe = setup.blk_server_exe;
+    request.supervision = setup.supervision;
+    request.systemctl = setup.systemctl;
     request.driver = arguments.driver;
     Host* host = session.host();
     if (!host)
