@@ -112,6 +112,20 @@ bool is_served(const DeviceSpec& device)
     return device.backend.file || device.backend.tap;
 }
 
+// A device with the keys a state file gives it: a served device's
+// features are its server's choice, and a block device has no net keys.
+DeviceSpec as_shown(DeviceSpec device)
+{
+    if (is_served(device))
+        device.device_features.reset();
+    if (device.backend.file) {
+        device.mac.reset();
+        device.mtu.reset();
+        device.max_vqp.reset();
+    }
+    return device;
+}
+
 // Why a VDUSE device cannot be made here; empty when it can. Only a
 // served device (a file or a TAP interface) can: another program's
 // VDUSE device is that program's to create.
@@ -254,17 +268,8 @@ Result<HostState> read_host_state(Host& host)
 StateSpec state_spec_of(const HostState& host)
 {
     StateSpec spec;
-    for (const HostDevice& device : host.devices) {
-        DeviceSpec shown = device.spec;
-        if (is_served(shown))
-            shown.device_features.reset(); // the server chooses them
-        if (shown.backend.file) {
-            shown.mac.reset();
-            shown.mtu.reset();
-            shown.max_vqp.reset();
-        }
-        spec.devices.push_back(std::move(shown));
-    }
+    for (const HostDevice& device : host.devices)
+        spec.devices.push_back(as_shown(device.spec));
     return spec;
 }
 
@@ -306,7 +311,7 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
             action.device = want.name;
             // What the VDUSE device was made with, whatever the file says:
             // a recreation, if one is due, follows.
-            action.target = have.spec;
+            action.target = as_shown(have.spec);
             if (!options.serving || !options.serving->unservable)
                 action.reason = "serving VDUSE devices is not available to this caller";
             else
@@ -369,7 +374,7 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
             PlannedAction action;
             action.kind = Kind::remove;
             action.device = have.spec.name;
-            action.target = have.spec;
+            action.target = as_shown(have.spec);
             removals.push_back(guarded(std::move(action), have, options));
         }
     }

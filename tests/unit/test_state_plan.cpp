@@ -330,7 +330,7 @@ TEST(StatePlan, AStoppedServerIsRestartedFirst)
     ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::restart_server, "vb0"},
                                                       {Kind::rebind, "vb0"}}));
     // Restarted with what the device was made with.
-    EXPECT_EQ(plan.actions[0].target, have.spec);
+    EXPECT_EQ(plan.actions[0].target.backend, have.spec.backend);
     EXPECT_FALSE(plan.refused());
     // Without serving it cannot be restarted: a refusal.
     auto without = plan_state({{want}}, host_with({have}));
