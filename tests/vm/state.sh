@@ -8,7 +8,9 @@
 # neither recreated nor pruned unless -f, every bad file refused where it
 # is with the kernel state unchanged, show piped to apply, a stop at the
 # first failure, and a management device that appears (module inserted)
-# while apply waits.
+# while apply waits. Served VDUSE devices (a file vdpa serves itself):
+# created, left alone, shown, their killed server restarted, recreated on
+# another file unless held, pruned with their server, bad keys located.
 set -u
 . "$(dirname "$0")/lib.sh"
 reset_state
