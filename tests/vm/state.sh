@@ -361,6 +361,50 @@ check "the disk it took over reads back the file" reads_back sb0 "$DISKS/sb0.ori
 expect_run "then there is nothing to do" 0 "No change: the host matches the file." \
   "$VDPA" state apply "$WORK/served.json"
 
+# As vdpa-blk-server@sb0.service would start it (the VM has no systemd):
+# the built unit's ExecStart with its EnvironmentFile (the settings vdpa
+# wrote; bash reads their double quotes as systemd does), in the
+# foreground, telling its readiness on NOTIFY_SOCKET. The new server takes
+# the device over, as after a Restart=on-failure.
+BUILD=$(cd "$(dirname "$VDPA")/.." && pwd)
+UNIT=$BUILD/device/vdpa-blk-server@.service
+SERVER=$BUILD/device/vdpa-blk-server
+if [ -f "$UNIT" ] && [ -x "$SERVER" ]; then
+  old_pid=$(record_pid sb0)
+  kill -9 "$old_pid"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do is_server "$old_pid" || break; sleep 0.2; done
+  exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
+  exec_start="$SERVER ${exec_start#* }"
+  exec_start=${exec_start//%i/sb0}
+  exec_start=${exec_start//'${FILE}'/'"${FILE}"'}
+  env_file=$(sed -n 's/^EnvironmentFile=-//p' "$UNIT" | tail -1)
+  env_file=${env_file//%i/sb0}
+  told=$(python3 - "$WORK/notify.sock" "$WORK/unit.out" \
+      bash -c "set -a; . '$env_file'; set +a; exec $exec_start" <<'PY'
+import os, socket, subprocess, sys
+path, out = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(60)
+server = subprocess.Popen(sys.argv[3:], env=dict(os.environ, NOTIFY_SOCKET=path),
+                          stdin=subprocess.DEVNULL, stdout=open(out, "w"),
+                          stderr=subprocess.STDOUT, start_new_session=True)
+message = s.recv(4096).decode()
+print(server.pid, " ".join(message.split()))
+PY
+  )
+  unit_pid=${told%% *}
+  expect_eq "the unit's command line tells READY=1 with its own pid" \
+    "$unit_pid READY=1 MAINPID=$unit_pid" "$told"
+  check "it took the device over ($(cat "$WORK/unit.out"))" grep -q "as sb0 (reconnected)" "$WORK/unit.out"
+  expect_eq "its record names it" "$unit_pid" "$(record_pid sb0)"
+  check "the disk reads back the file through it" reads_back sb0 "$DISKS/sb0.orig"
+  expect_run "apply then has nothing to do" 0 "No change: the host matches the file." \
+    "$VDPA" state apply "$WORK/served.json"
+else
+  tap_not_ok "the built unit and server ($UNIT, $SERVER)"
+fi
+
 # Another file: recreated, unless a process holds it.
 sed "s#$DISKS/sb0.img#$DISKS/other.img#" "$WORK/served.json" >"$WORK/other.json"
 expect_run "another file recreates the device" 0 \
