@@ -25,10 +25,26 @@ std::vector<std::string> blk_server_arguments(const ServerOptions &o)
     return args;
 }
 
-DeviceError launch_blk_server(const std::string &server_exe, const ServerOptions &options,
-                              pid_t &pid)
+std::vector<std::string> net_server_arguments(const NetServerOptions &o)
 {
-    char pidfile[] = "/tmp/vdpa-blk-server.XXXXXX";
+    std::vector<std::string> args = {"--name", o.name, "--tap", o.net.tap,
+                                     "--mtu", std::to_string(o.net.mtu),
+                                     "--queue-size", std::to_string(o.net.queue_size)};
+    if (o.net.mac)
+        args.insert(args.end(), {"--mac", format_mac(*o.net.mac)});
+    if (!o.inflight_path.empty())
+        args.insert(args.end(), {"--inflight", o.inflight_path});
+    return args;
+}
+
+namespace {
+
+// Runs server_exe with args, detached, and waits for its readiness or its
+// error message.
+DeviceError launch_server(const std::string &server_exe, std::vector<std::string> args,
+                          const char *what, pid_t &pid)
+{
+    char pidfile[] = "/tmp/vdpa-server.XXXXXX";
     const int pidfd = mkstemp(pidfile);
     if (pidfd < 0)
         return DeviceError{errno, std::string("mkstemp: ") + std::strerror(errno)};
@@ -37,7 +53,6 @@ DeviceError launch_blk_server(const std::string &server_exe, const ServerOptions
     if (pipe2(errors, O_CLOEXEC) != 0)
         return DeviceError{errno, std::string("pipe: ") + std::strerror(errno)};
 
-    std::vector<std::string> args = blk_server_arguments(options);
     args.insert(args.begin(), server_exe);
     args.insert(args.end(), {"--detach", "--pidfile", pidfile});
     std::vector<char *> argv;
@@ -72,7 +87,7 @@ DeviceError launch_blk_server(const std::string &server_exe, const ServerOptions
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         while (!message.empty() && message.back() == '\n')
             message.pop_back();
-        result = DeviceError{EIO, message.empty() ? "the block server failed" : message};
+        result = DeviceError{EIO, message.empty() ? std::string(what) + " failed" : message};
     } else {
         FILE *f = std::fopen(pidfile, "r");
         int value = 0;
@@ -85,6 +100,20 @@ DeviceError launch_blk_server(const std::string &server_exe, const ServerOptions
     }
     unlink(pidfile);
     return result;
+}
+
+} // namespace
+
+DeviceError launch_blk_server(const std::string &server_exe, const ServerOptions &options,
+                              pid_t &pid)
+{
+    return launch_server(server_exe, blk_server_arguments(options), "the block server", pid);
+}
+
+DeviceError launch_net_server(const std::string &server_exe, const NetServerOptions &options,
+                              pid_t &pid)
+{
+    return launch_server(server_exe, net_server_arguments(options), "the network server", pid);
 }
 
 } // namespace vdpa::device

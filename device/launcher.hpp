@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
-// The entry point for `vdpa dev add ... mgmtdev vduse file PATH`: starts
-// a detached block server for the device and returns once it answers the
-// kernel, so `vdpa dev add` can follow. The server creates the VDUSE
+// The entry points for `vdpa dev add ... mgmtdev vduse file PATH` and
+// `... tap IFNAME`: start a detached block or network server for the
+// device and return once it answers the kernel, so `vdpa dev add` can
+// follow. The server creates the VDUSE
 // device itself; on failure nothing is left (the server undoes what it
 // made before it exits).
 #pragma once
@@ -23,5 +24,10 @@ DeviceError launch_blk_server(const std::string &server_exe, const ServerOptions
 
 // The arguments launch_blk_server passes (without --detach/--pidfile).
 std::vector<std::string> blk_server_arguments(const ServerOptions &options);
+
+// server_exe: the vdpa-net-server binary; as launch_blk_server.
+DeviceError launch_net_server(const std::string &server_exe, const NetServerOptions &options,
+                              pid_t &pid);
+std::vector<std::string> net_server_arguments(const NetServerOptions &options);
 
 } // namespace vdpa::device

@@ -80,6 +80,13 @@ inline constexpr unsigned long create_dev = _IOW(base, 0x02, DevConfig);
 inline constexpr unsigned long destroy_dev = _IOW(base, 0x03, char[name_max]);
 inline constexpr unsigned long iotlb_get_fd = _IOWR(base, 0x10, IotlbEntry);
 inline constexpr unsigned long dev_get_features = _IOR(base, 0x11, std::uint64_t);
+// struct vduse_config_data: offset and length, then length bytes.
+struct ConfigData {
+    std::uint32_t offset;
+    std::uint32_t length;
+};
+inline constexpr unsigned long dev_set_config = _IOW(base, 0x12, ConfigData);
+inline constexpr unsigned long dev_inject_config_irq = _IO(base, 0x13);
 inline constexpr unsigned long vq_setup = _IOW(base, 0x14, VqConfig);
 inline constexpr unsigned long vq_get_info = _IOWR(base, 0x15, VqInfo);
 inline constexpr unsigned long vq_setup_kickfd = _IOW(base, 0x16, VqEventfd);

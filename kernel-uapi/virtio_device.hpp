@@ -114,4 +114,30 @@ struct [[gnu::packed]] Config {
 static_assert(sizeof(Config) == 72);
 } // namespace blk
 
+// virtio_net.h: the configuration space up to mtu, and the header before
+// every frame (struct virtio_net_hdr_v1: with VERSION_1 always 12 bytes,
+// num_buffers included, whether or not MRG_RXBUF was negotiated).
+namespace net {
+struct [[gnu::packed]] Config {
+    std::uint8_t mac[6];
+    std::uint16_t status;
+    std::uint16_t max_virtqueue_pairs;
+    std::uint16_t mtu;
+};
+static_assert(sizeof(Config) == 12);
+
+struct Header {
+    std::uint8_t flags;
+    std::uint8_t gso_type;
+    std::uint16_t hdr_len;
+    std::uint16_t gso_size;
+    std::uint16_t csum_start;
+    std::uint16_t csum_offset;
+    std::uint16_t num_buffers;
+};
+static_assert(sizeof(Header) == 12);
+inline constexpr std::uint32_t config_status_offset = 6;
+inline constexpr std::uint32_t header_num_buffers_offset = 10;
+} // namespace net
+
 } // namespace vdpa::uapi::virtio

@@ -179,8 +179,7 @@ bool BlkServer::set_status(std::uint8_t status)
     if ((status & virtio::status_driver_ok) && !was_running) {
         if (auto e = start_queues(false); e) {
             // The process's own log: the driver only sees the status fail.
-            std::fprintf(stderr, "vdpa-blk-server: %s: %s\n", options_.name.c_str(),
-                         e.message.c_str());
+            report_problem("vdpa-blk-server", options_.name + ": " + e.message);
             stop_queues();
             return false;
         }

@@ -7,6 +7,7 @@
 
 #include "blk/blk_config.hpp"
 #include "blk/blk_queue.hpp"
+#include "server/lifecycle.hpp"
 #include "server/server_options.hpp"
 #include "vduse/device_channel.hpp"
 #include "virtio/inflight_log.hpp"
@@ -18,7 +19,7 @@
 
 namespace vdpa::device {
 
-class BlkServer final : public VduseRequestHandler {
+class BlkServer final : public VduseRequestHandler, public ServedDevice {
 public:
     explicit BlkServer(ServerOptions options) : options_(std::move(options)) {}
     ~BlkServer() override;
@@ -27,13 +28,13 @@ public:
     // it over and resumes the queues a previous server left running).
     DeviceError start();
     bool reconnected() const { return reconnected_; }
-    int device_fd() const { return device_.fd(); }
+    int device_fd() const override { return device_.fd(); }
     // Answers one waiting kernel request.
-    int serve_one() { return serve_one_request(device_.fd(), *this); }
+    int serve_one() override { return serve_one_request(device_.fd(), *this); }
     // Stops the queues, closes the device and destroys it when the kernel
     // lets us (not while it is on the vDPA bus: then a new server can
     // take it over). Returns a note for the log, empty when destroyed.
-    std::string shutdown();
+    std::string shutdown() override;
     // After start() failed: undoes only what start() made.
     void abandon();
 

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <vector>
 
 namespace vdpa::device {
 
@@ -100,6 +101,20 @@ DeviceError VduseDevice::inject_irq(std::uint32_t index)
 {
     if (ioctl(fd_, vduse::vq_inject_irq, &index) != 0)
         return errno_error("VDUSE_VQ_INJECT_IRQ " + std::to_string(index));
+    return {};
+}
+
+DeviceError VduseDevice::update_config(std::uint32_t offset, const void *bytes,
+                                       std::uint32_t length, bool notify)
+{
+    std::vector<std::byte> buffer(sizeof(vduse::ConfigData) + length);
+    const vduse::ConfigData header{offset, length};
+    std::memcpy(buffer.data(), &header, sizeof header);
+    std::memcpy(buffer.data() + sizeof header, bytes, length);
+    if (ioctl(fd_, vduse::dev_set_config, buffer.data()) != 0)
+        return errno_error("VDUSE_DEV_SET_CONFIG");
+    if (notify && ioctl(fd_, vduse::dev_inject_config_irq) != 0)
+        return errno_error("VDUSE_DEV_INJECT_CONFIG_IRQ");
     return {};
 }
 

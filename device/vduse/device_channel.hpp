@@ -48,6 +48,10 @@ public:
     DeviceError queue_info(std::uint32_t index, uapi::vduse::VqInfo &info);
     DeviceError set_kick_fd(std::uint32_t index, int eventfd);
     DeviceError inject_irq(std::uint32_t index);
+    // Changes bytes of the configuration space; notify: tell the driver
+    // (a config interrupt, which the kernel refuses before DRIVER_OK).
+    DeviceError update_config(std::uint32_t offset, const void *bytes, std::uint32_t length,
+                              bool notify);
 
     // A MemoryMap resolver: maps the IOTLB range holding iova.
     bool map_iotlb(std::uint64_t iova, MemoryRegion &region);

@@ -35,7 +35,8 @@ struct InflightFileHeader {
     std::uint32_t queue_count;
     std::uint32_t queue_size;
     std::uint8_t status; // the device status last accepted from the driver
-    std::uint8_t reserved[7];
+    std::uint8_t backend_created; // net: this device's server created its TAP
+    std::uint8_t reserved[6];
 };
 
 inline constexpr std::uint64_t inflight_magic = 0x31676f6c2d626c76ull; // "vlb-log1"

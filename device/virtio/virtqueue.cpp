@@ -57,6 +57,7 @@ std::string Virtqueue::start(const VirtqueueAddresses &addresses, bool indirect,
     // The used index is the driver's to initialise (zero after a reset);
     // after a restart it is where the previous server stopped.
     used_idx_ = load16(used_ + 2);
+    filled_idx_ = used_idx_;
     signalled_valid_ = false;
     return {};
 }
@@ -153,20 +154,34 @@ bool Virtqueue::walk(std::uint16_t head, Chain &out)
     }
 }
 
-void Virtqueue::push(std::uint16_t head, std::uint32_t written)
+void Virtqueue::fill(std::uint16_t head, std::uint32_t written)
 {
-    std::byte *elem = used_ + 4 + 8 * (used_idx_ & (size_ - 1));
+    std::byte *elem = used_ + 4 + 8 * (filled_idx_ & (size_ - 1));
     store32(elem, head);
     store32(elem + 4, written);
+    ++filled_idx_;
+}
+
+void Virtqueue::publish()
+{
+    if (filled_idx_ == used_idx_)
+        return;
+    const std::uint16_t first = used_idx_;
     if (log_ != nullptr)
-        __atomic_store_n(&log_->last_head, head, __ATOMIC_RELEASE);
-    ++used_idx_;
-    // Release: the element is visible before the index that covers it.
+        __atomic_store_n(&log_->last_head, load16(used_ + 4 + 8 * (first & (size_ - 1))),
+                         __ATOMIC_RELEASE);
+    used_idx_ = filled_idx_;
+    // Release: the elements are visible before the index that covers them.
     store16(used_ + 2, used_idx_, __ATOMIC_RELEASE);
     if (log_ != nullptr) {
-        // Flag first, then the index: a crash between the two leaves the
-        // index behind, and recover() clears last_head, already clear.
-        __atomic_store_n(&log_->inflight()[head], 0, __ATOMIC_RELEASE);
+        // Flags first, then the index: a crash between the two leaves the
+        // logged index behind, and recover() clears the flags of the heads
+        // the used ring holds between the two indexes.
+        for (std::uint16_t position = first; position != used_idx_; ++position) {
+            const std::uint16_t head = load16(used_ + 4 + 8 * (position & (size_ - 1)));
+            if (head < size_)
+                __atomic_store_n(&log_->inflight()[head], 0, __ATOMIC_RELEASE);
+        }
         __atomic_store_n(&log_->used_idx, used_idx_, __ATOMIC_RELEASE);
     }
 }
@@ -208,10 +223,19 @@ std::vector<std::uint16_t> Virtqueue::recover(std::uint16_t &resume_avail)
     if (log_ == nullptr)
         return heads;
     if (log_->used_idx != used_idx_) {
-        // Killed between publishing used->idx and recording it: the chain
-        // being published is done.
+        // Killed between publishing used->idx and recording it: the chains
+        // being published are done. They are the used ring's entries
+        // between the two indexes (last_head: the first of them, kept for
+        // a log written before the ring was read).
         if (log_->last_head < size_)
             log_->inflight()[log_->last_head] = 0;
+        const bool within_ring = static_cast<std::uint16_t>(used_idx_ - log_->used_idx) <= size_;
+        for (std::uint16_t position = log_->used_idx; within_ring && position != used_idx_;
+             ++position) {
+            const std::uint16_t head = load16(used_ + 4 + 8 * (position & (size_ - 1)));
+            if (head < size_)
+                log_->inflight()[head] = 0;
+        }
         log_->used_idx = used_idx_;
     }
     for (std::uint32_t head = 0; head < size_; ++head)

@@ -61,7 +61,16 @@ public:
     // running what its predecessor left in flight).
     bool walk(std::uint16_t head, Chain &out);
     // Returns a chain to the driver with written bytes in its buffers.
-    void push(std::uint16_t head, std::uint32_t written);
+    void push(std::uint16_t head, std::uint32_t written)
+    {
+        fill(head, written);
+        publish();
+    }
+    // push() in two steps, for chains the driver must see together (the
+    // buffers of one merged network frame): fill() writes used elements
+    // the driver cannot see yet, publish() moves used->idx over all of them.
+    void fill(std::uint16_t head, std::uint32_t written);
+    void publish();
     // After a batch of pushes: does the driver want an interrupt?
     bool should_interrupt();
     // Before sleeping: asks the driver to kick for anything after what was
@@ -91,7 +100,8 @@ private:
     std::byte *avail_ = nullptr;
     std::byte *used_ = nullptr;
     std::uint16_t last_avail_ = 0;
-    std::uint16_t used_idx_ = 0;
+    std::uint16_t used_idx_ = 0;       // published to the driver
+    std::uint16_t filled_idx_ = 0;     // used elements written
     std::uint16_t signalled_used_ = 0;
     bool signalled_valid_ = false;
     InflightQueueLog *log_ = nullptr;

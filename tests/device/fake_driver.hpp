@@ -20,12 +20,15 @@ public:
     static constexpr std::uint64_t iova_base = 0x100000;
     static constexpr std::size_t memory_bytes = 1 << 20;
 
-    explicit FakeDriver(std::uint32_t size = 8) : size_(size), memory_(memory_bytes)
+    // base: where this driver's memory sits in IOVA space (two drivers
+    // with different bases can share one MemoryMap: a queue pair).
+    explicit FakeDriver(std::uint32_t size = 8, std::uint64_t base = iova_base)
+        : size_(size), base_(base), memory_(memory_bytes)
     {
-        map_.add(MemoryRegion{iova_base, iova_base + memory_bytes - 1, memory_.data(), true, true});
+        map_.add(region());
         addresses_.size = size;
-        addresses_.desc = iova_base;
-        addresses_.avail = iova_base + 16 * size;
+        addresses_.desc = base;
+        addresses_.avail = base + 16 * size;
         addresses_.used = (addresses_.avail + virtio::avail_ring_bytes(size) + 3) & ~3ull;
         next_data_ = (addresses_.used + virtio::used_ring_bytes(size) + 4095) & ~4095ull;
     }
@@ -34,7 +37,8 @@ public:
     const VirtqueueAddresses &addresses() const { return addresses_; }
     std::uint32_t size() const { return size_; }
 
-    std::byte *host(std::uint64_t iova) { return memory_.data() + (iova - iova_base); }
+    MemoryRegion region() { return MemoryRegion{base_, base_ + memory_bytes - 1, memory_.data(), true, true}; }
+    std::byte *host(std::uint64_t iova) { return memory_.data() + (iova - base_); }
     template <typename T> T &at(std::uint64_t iova) { return *reinterpret_cast<T *>(host(iova)); }
 
     // A buffer of len bytes in driver memory; returns its IOVA.
@@ -77,6 +81,7 @@ public:
 
 private:
     std::uint32_t size_;
+    std::uint64_t base_;
     std::vector<std::byte> memory_;
     MemoryMap map_;
     VirtqueueAddresses addresses_;
