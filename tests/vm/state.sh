@@ -449,9 +449,9 @@ expect_run "a file that is not there: the server's message" 1 \
 check "nothing left of it" bash -c '[ ! -e /sys/bus/vdpa/devices/sb9 ] && [ ! -e /sys/class/vduse/sb9 ] && [ ! -e /run/vdpa/served/sb9.conf ]'
 printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"vt0\", \"mgmtdev\": \"vduse\", \"tap\": \"tap0\"}]}" >"$WORK/tap.json"
 unchanged "a TAP-backed device: nothing changed" "$VDPA" state apply "$WORK/tap.json"
-expect_run "it says this vdpa does not serve one" 1 \
+expect_run "it says creating one is not supported yet" 1 \
   "create new: *: not done
-refused: create vt0: this vdpa does not serve TAP-backed devices*nothing was changed." \
+refused: create vt0: creating TAP-backed devices is not supported yet*nothing was changed." \
   "$VDPA" state apply "$WORK/tap.json"
 printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"q0\", \"mgmtdev\": \"vduse\"}]}" >"$WORK/vduse.json"
 unchanged "a VDUSE device without a backend: nothing changed" "$VDPA" state apply "$WORK/vduse.json"
