@@ -52,6 +52,7 @@ Result<void> stop_server(pid_t pid, const std::string &name)
         }
     }
     remove_served_record(name);
+    remove_launch_settings(name);
     if (vduse_exists(name))
         if (auto e = vduse_destroy(name))
             return Error::system(e.code ? e.code : EIO,
@@ -141,12 +142,47 @@ const std::string &device_name(const ServedBackend &backend)
                       backend);
 }
 
-DeviceError launch(const ServedDeviceRequest &request, pid_t &pid)
+// Starts the server as `request` says and returns its pid. A block
+// server's settings are written first (its unit reads them; a restart
+// needs them); only the block server has a unit, so a network server is
+// always detached.
+Result<pid_t> start_server(const ServedDeviceRequest &request)
 {
-    if (const auto *blk = std::get_if<ServerOptions>(&request.backend))
-        return launch_blk_server(request.server_exe, *blk, pid);
-    return launch_net_server(request.server_exe, std::get<NetServerOptions>(request.backend),
-                             pid);
+    const std::string &name = device_name(request.backend);
+    pid_t pid = 0;
+    const auto *blk = std::get_if<ServerOptions>(&request.backend);
+    if (!blk) {
+        if (auto e = launch_net_server(request.server_exe,
+                                       std::get<NetServerOptions>(request.backend), pid))
+            return Error::invalid(server_message(e.message));
+        return pid;
+    }
+    const std::string problem = write_launch_settings(name, blk->blk);
+    if (request.supervision == Supervision::systemd) {
+        const std::string unit = blk_server_unit(name);
+        if (!problem.empty())
+            return Error::system(EIO, problem);
+        if (unit.empty())
+            return Error::invalid("the device name " + quoted(name) +
+                                  " cannot be a systemd unit instance: under systemd, served "
+                                  "devices are named with letters, digits and \":_.-\"");
+        if (auto e = start_unit(request.systemctl, unit)) {
+            remove_launch_settings(name);
+            return Error::system(e.code ? e.code : EIO, e.message);
+        }
+        // The server wrote its record before it said READY=1.
+        if (auto record = live_served_record(name))
+            pid = record->server_pid;
+        return pid;
+    }
+    // Detached, a path the settings cannot hold is still served; only a
+    // restart after the server is killed then starts from the defaults.
+    if (auto e = launch_blk_server(request.server_exe, *blk, pid)) {
+        remove_launch_settings(name);
+        return Error::invalid(server_message(e.message));
+    }
+    return pid;
+}
 }
 
 } // namespace
@@ -158,9 +194,10 @@ Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
     if (auto checked = check_before_serving(host, request.backend, name); !checked)
         return std::move(checked).error();
 
-    pid_t pid = 0;
-    if (auto e = launch(request, pid))
-        return Error::invalid(server_message(e.message));
+    auto started = start_server(request);
+    if (!started)
+        return std::move(started).error();
+    const pid_t pid = *started;
 
     NewDevice device;
     device.name = name;
@@ -179,6 +216,38 @@ Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
     if (auto stopped = stop_server(pid, name); !stopped)
         error.message += "; then: " + stopped.error().message;
     return error;
+}
+
+Result<void> restart_served_blk_server(const ServedDeviceRequest &request)
+{
+    const auto *blk = std::get_if<ServerOptions>(&request.backend);
+    if (!blk)
+        return Error::make(ErrorKind::unsupported, 0,
+                           "restarting a TAP-backed device's server is not supported yet");
+    const std::string &name = blk->name;
+    if (geteuid() != 0)
+        return Error::system(EACCES, "serving a VDUSE device needs root: cannot open " +
+                                         std::string(vduse_control_path));
+    if (!vduse_exists(name))
+        return Error::invalid("there is no VDUSE device " + quoted(name) + " to take over");
+    if (live_served_record(name))
+        return Error::invalid("a server already serves " + quoted(name));
+    if (request.supervision == Supervision::systemd) {
+        // The unit may have given up restarting it (its start limit).
+        const std::string unit = blk_server_unit(name);
+        if (unit.empty())
+            return Error::invalid("the device name " + quoted(name) +
+                                  " cannot be a systemd unit instance");
+        if (auto problem = write_launch_settings(name, blk->blk); !problem.empty())
+            return Error::system(EIO, problem);
+        if (auto e = restart_unit(request.systemctl, unit))
+            return Error::system(e.code ? e.code : EIO, e.message);
+        return {};
+    }
+    auto started = start_server(request);
+    if (!started)
+        return std::move(started).error();
+    return {};
 }
 
 DeviceDeletion delete_served_device(Host &host, const std::string &name,

@@ -21,6 +21,7 @@
 #pragma once
 
 #include "server/server_options.hpp"
+#include "server_supervision.hpp"
 
 #include <vdpa/host.hpp>
 
@@ -38,6 +39,11 @@ struct ServedDeviceRequest {
     ServedBackend backend;
     std::string server_exe; // the vdpa-blk-server or vdpa-net-server binary
     std::optional<BusDriver> driver;
+    // systemd: the server runs as vdpa-blk-server@NAME.service (the
+    // caller decides, from /run/systemd/system, never from the
+    // environment), started with `systemctl` (its path).
+    Supervision supervision = Supervision::detached;
+    std::string systemctl;
 };
 
 // The errors of the checks (ErrorKind::invalid_argument for bad options
@@ -47,6 +53,13 @@ struct ServedDeviceRequest {
 // limits), and of Host::add_device.
 Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
                               const BindOptions &options);
+
+// A served device whose server is gone (killed): a new server, started as
+// the first one was (request.supervision), takes the VDUSE device over and
+// finishes its requests in flight. Errors: ErrorKind::invalid_argument
+// when there is no such VDUSE device to take over, or a server already
+// serves it; the server's own, as for add_served_device.
+Result<void> restart_served_blk_server(const ServedDeviceRequest &request);
 
 // Host::delete_device, then the server a live record names, then the VDUSE
 // device. A device without a record (another program serves it) is only

@@ -33,8 +33,16 @@ NewDevice new_device(const DeviceSpec& spec)
     return request;
 }
 
-Result<void> create(Host& host, const DeviceSpec& spec, const BindOptions& options)
+Result<void> create(Host& host, const DeviceSpec& spec, const BindOptions& options,
+                    const DeviceServing* serving)
 {
+    // A served device: its server first, then the device (the caller's).
+    if (spec.backend.file || spec.backend.tap) {
+        if (!serving || !serving->create)
+            return Error::make(ErrorKind::unsupported, 0,
+                               "serving VDUSE devices is not available to this caller");
+        return serving->create(host, spec, options);
+    }
     DeviceAddition addition = host.add_device(new_device(spec), spec.driver, options);
     if (!addition.added)
         return std::move(addition.added).error();
@@ -51,8 +59,13 @@ Result<void> create(Host& host, const DeviceSpec& spec, const BindOptions& optio
 
 // Host::delete_device refuses a device a process holds, naming the holders,
 // unless forced; a device sysfs does not know is the kernel's to report.
-Result<void> remove(Host& host, const std::string& device, bool force)
+// Through the serving hooks when there are some: a served device's server
+// stops with it (a device without a server is only deleted).
+Result<void> remove(Host& host, const std::string& device, bool force,
+                    const DeviceServing* serving)
 {
+    if (serving && serving->remove)
+        return serving->remove(host, device, DeleteOptions{force});
     DeviceDeletion deletion = host.delete_device(device, DeleteOptions{force});
     if (!deletion.deleted)
         return std::move(deletion.deleted).error();
@@ -124,15 +137,22 @@ ApplyReport apply_plan(Host& host, const StatePlan& plan,
         Result<void> result;
         switch (action.kind) {
         case Kind::create:
-            result = create(host, action.target, bind);
+            result = create(host, action.target, bind, options.serving);
             break;
         case Kind::remove:
-            result = remove(host, action.device, options.force);
+            result = remove(host, action.device, options.force, options.serving);
+            break;
+        case Kind::restart_server:
+            if (options.serving && options.serving->restart)
+                result = options.serving->restart(host, action.target);
+            else
+                result = Error::make(ErrorKind::unsupported, 0,
+                                     "serving VDUSE devices is not available to this caller");
             break;
         case Kind::recreate:
-            result = remove(host, action.device, options.force);
+            result = remove(host, action.device, options.force, options.serving);
             if (result) {
-                result = create(host, action.target, bind);
+                result = create(host, action.target, bind, options.serving);
                 if (!result)
                     outcome.note = "the device was deleted, and creating it again failed";
             }
@@ -217,6 +237,7 @@ StateApplication apply_state(Host& host, const StateSpec& desired,
     PlanOptions plan_options;
     plan_options.prune = options.prune;
     plan_options.force = options.force;
+    plan_options.serving = options.serving;
 
     // Subscribed before the first look: a management device that appears
     // between the look and the wait is not missed.
@@ -237,6 +258,8 @@ StateApplication apply_state(Host& host, const StateSpec& desired,
             application.prepared = std::move(state).error();
             return application;
         }
+        if (options.serving && options.serving->describe)
+            options.serving->describe(*state);
         application.plan = plan_state(desired, *state, plan_options);
         if (!monitor || !waits_for_mgmtdev(application.plan))
             break;
@@ -254,6 +277,7 @@ StateApplication apply_state(Host& host, const StateSpec& desired,
     ApplyOptions apply_options;
     apply_options.force = options.force;
     apply_options.bind = options.bind;
+    apply_options.serving = options.serving;
     application.report = apply_plan(host, application.plan, apply_options);
     return application;
 }

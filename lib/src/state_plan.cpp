@@ -42,6 +42,22 @@ std::vector<std::string> fixed_differences(const DeviceSpec& want, const DeviceS
     }
     if (!can_change_mac && want.mac && have.mac && *want.mac != *have.mac)
         differences.push_back("mac " + have.mac->to_string() + " -> " + want.mac->to_string());
+    // A server serves what it was started with: another backend is
+    // another server, hence another device.
+    auto compare_text = [&](std::string_view key, const auto& wanted, const auto& had) {
+        if (wanted && had && *wanted != *had)
+            differences.push_back(std::string(key) + " " + *had + " -> " + *wanted);
+    };
+    compare_text("file", want.backend.file, have.backend.file);
+    compare_text("tap", want.backend.tap, have.backend.tap);
+    if (want.backend.readonly && have.backend.readonly &&
+        *want.backend.readonly != *have.backend.readonly)
+        differences.push_back(std::string("readonly ") +
+                              (*have.backend.readonly ? "true" : "false") + " -> " +
+                              (*want.backend.readonly ? "true" : "false"));
+    compare("queues", want.backend.queues, have.backend.queues);
+    compare("queue_size", want.backend.queue_size, have.backend.queue_size);
+    compare("blk_size", want.backend.blk_size, have.backend.blk_size);
     return differences;
 }
 
@@ -50,13 +66,36 @@ std::vector<std::string> fixed_differences(const DeviceSpec& want, const DeviceS
 DeviceSpec merged(const DeviceSpec& want, const DeviceSpec& have)
 {
     DeviceSpec result = want;
-    if (!result.mac)
-        result.mac = have.mac;
-    if (!result.mtu)
-        result.mtu = have.mtu;
-    if (!result.max_vqp)
-        result.max_vqp = have.max_vqp;
-    if (!result.device_features)
+    VduseBackend& backend = result.backend;
+    const VduseBackend& had = have.backend;
+    if (!backend.file && !backend.tap) {
+        backend.file = had.file;
+        backend.tap = had.tap;
+    }
+    // The sizes of a device on the same file are kept; another file or
+    // interface starts from the defaults.
+    if (backend.file == had.file && backend.tap == had.tap) {
+        if (!backend.readonly)
+            backend.readonly = had.readonly;
+        if (!backend.queues)
+            backend.queues = had.queues;
+        if (!backend.queue_size)
+            backend.queue_size = had.queue_size;
+        if (!backend.blk_size)
+            backend.blk_size = had.blk_size;
+    }
+    // A served device's features are its server's; a block device has no
+    // net keys.
+    bool served = backend.file || backend.tap;
+    if (!backend.file) {
+        if (!result.mac)
+            result.mac = have.mac;
+        if (!result.mtu)
+            result.mtu = have.mtu;
+        if (!result.max_vqp && !served)
+            result.max_vqp = have.max_vqp;
+    }
+    if (!result.device_features && !served)
         result.device_features = have.device_features;
     if (!result.driver)
         result.driver = have.driver;
@@ -66,6 +105,38 @@ DeviceSpec merged(const DeviceSpec& want, const DeviceSpec& have)
 bool is_vduse(const DeviceSpec& device)
 {
     return !device.backend.empty() || (device.mgmtdev.bus.empty() && device.mgmtdev.name == "vduse");
+}
+
+bool is_served(const DeviceSpec& device)
+{
+    return device.backend.file || device.backend.tap;
+}
+
+// A device with the keys a state file gives it: a served device's
+// features are its server's choice, and a block device has no net keys.
+DeviceSpec as_shown(DeviceSpec device)
+{
+    if (is_served(device))
+        device.device_features.reset();
+    if (device.backend.file) {
+        device.mac.reset();
+        device.mtu.reset();
+        device.max_vqp.reset();
+    }
+    return device;
+}
+
+// Why a VDUSE device cannot be made here; empty when it can. Only a
+// served device (a file or a TAP interface) can: another program's
+// VDUSE device is that program's to create.
+std::string why_not_creatable(const DeviceSpec& device, const PlanOptions& options)
+{
+    if (!is_served(device))
+        return "a VDUSE device without file or tap is served by another program: "
+               "vdpa cannot create it";
+    if (!options.serving || !options.serving->unservable)
+        return "serving VDUSE devices is not available to this caller";
+    return options.serving->unservable(device);
 }
 
 // `action` itself, or its refusal when a process holds the device (or
@@ -115,6 +186,8 @@ std::string_view action_kind_name(Kind kind)
         return "unsupported";
     case Kind::missing_mgmtdev:
         return "missing_mgmtdev";
+    case Kind::restart_server:
+        return "restart_server";
     }
     return "unknown";
 }
@@ -159,6 +232,7 @@ Result<HostState> read_host_state(Client& client, const DeviceBus& bus)
                 return; // created since the device dump
             DeviceSpec& spec = found->second->spec;
             spec.device_features = config.device_features;
+            found->second->block = config.block;
             if (config.net) {
                 spec.mac = config.net->mac;
                 spec.mtu = config.net->mtu;
@@ -195,7 +269,7 @@ StateSpec state_spec_of(const HostState& host)
 {
     StateSpec spec;
     for (const HostDevice& device : host.devices)
-        spec.devices.push_back(device.spec);
+        spec.devices.push_back(as_shown(device.spec));
     return spec;
 }
 
@@ -209,7 +283,7 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
                host.mgmtdevs.end();
     };
 
-    std::vector<PlannedAction> removals, recreations, creations, changes;
+    std::vector<PlannedAction> removals, restarts, recreations, creations, changes;
     for (const DeviceSpec& want : desired.devices) {
         auto found = actual.find(want.name);
         if (found == actual.end()) {
@@ -217,8 +291,9 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
             action.device = want.name;
             action.target = want;
             if (is_vduse(want)) {
-                action.kind = Kind::unsupported;
-                action.reason = "creating VDUSE devices is not supported yet";
+                action.reason = why_not_creatable(want, options);
+                if (!action.reason.empty())
+                    action.kind = Kind::unsupported;
             } else if (!mgmtdev_exists(want.mgmtdev)) {
                 action.kind = Kind::missing_mgmtdev;
                 action.reason = "no management device " + want.mgmtdev.to_string();
@@ -227,6 +302,26 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
             continue;
         }
         const HostDevice& have = *found->second;
+        // Its server was killed: the device waits (its requests too) for a
+        // new one, which does not disturb who holds it. First, so that
+        // whatever follows (a delete, a rebind) finds a server answering.
+        if (have.server_stopped && is_served(have.spec)) {
+            PlannedAction action;
+            action.kind = Kind::restart_server;
+            action.device = want.name;
+            // What the VDUSE device was made with, whatever the file says:
+            // a recreation, if one is due, follows.
+            action.target = as_shown(have.spec);
+            if (!options.serving || !options.serving->unservable)
+                action.reason = "serving VDUSE devices is not available to this caller";
+            else
+                action.reason = options.serving->unservable(action.target);
+            if (!action.reason.empty()) {
+                action.kind = Kind::unsupported;
+                action.refused = Kind::restart_server;
+            }
+            restarts.push_back(std::move(action));
+        }
         auto differences = fixed_differences(want, have.spec, host.can_change_mac);
         if (!differences.empty()) {
             PlannedAction action;
@@ -235,8 +330,11 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
             action.target = merged(want, have.spec);
             action.differences = std::move(differences);
             if (is_vduse(action.target)) {
-                action.kind = Kind::unsupported;
-                action.reason = "recreating VDUSE devices is not supported yet";
+                action.reason = why_not_creatable(action.target, options);
+                if (!action.reason.empty()) {
+                    action.kind = Kind::unsupported;
+                    action.refused = Kind::recreate;
+                }
             } else if (!mgmtdev_exists(want.mgmtdev)) {
                 action.kind = Kind::missing_mgmtdev;
                 action.reason = "no management device " + want.mgmtdev.to_string();
@@ -276,13 +374,13 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
             PlannedAction action;
             action.kind = Kind::remove;
             action.device = have.spec.name;
-            action.target = have.spec;
+            action.target = as_shown(have.spec);
             removals.push_back(guarded(std::move(action), have, options));
         }
     }
 
     StatePlan plan;
-    for (auto* group : {&removals, &recreations, &creations, &changes})
+    for (auto* group : {&removals, &restarts, &recreations, &creations, &changes})
         for (PlannedAction& action : *group)
             plan.actions.push_back(std::move(action));
     return plan;

@@ -23,6 +23,13 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view vduse_mgmtdev = "vduse";
+// The limits vdpa's device servers set (device/blk/blk_config.hpp), which
+// `dev add ... file PATH` applies: a file is refused here with the same
+// rules before anything starts. tests/unit/test_state_spec.cpp holds the
+// two together.
+constexpr std::uint64_t max_served_queues = 64;
+constexpr std::uint64_t min_served_queue_size = 2, max_served_queue_size = 1024;
+constexpr std::uint64_t min_served_blk_size = 512, max_served_blk_size = 65536;
 // A network interface name: IFNAMSIZ less the NUL.
 constexpr std::size_t max_interface_name = 15;
 
@@ -279,13 +286,16 @@ private:
                 else
                     problem(where, "expected true or false, found " + type_of(value));
             } else if (key == "queues") {
-                device.backend.queues = narrow<std::uint16_t>(number(value, where, 1, 256));
+                device.backend.queues =
+                    narrow<std::uint16_t>(number(value, where, 1, max_served_queues));
             } else if (key == "queue_size") {
                 device.backend.queue_size =
-                    narrow<std::uint16_t>(power_of_two(value, where, 1, 32768));
+                    narrow<std::uint16_t>(power_of_two(value, where, min_served_queue_size,
+                                                       max_served_queue_size));
             } else if (key == "blk_size") {
                 device.backend.blk_size =
-                    narrow<std::uint32_t>(power_of_two(value, where, 512, 4096));
+                    narrow<std::uint32_t>(power_of_two(value, where, min_served_blk_size,
+                                                       max_served_blk_size));
             } else if (key == "tap") {
                 device.backend.tap = interface(value, where);
             } else {
@@ -321,6 +331,23 @@ private:
             problem(at + ".readonly", "only for a device with a backing file");
         if (entry.contains("blk_size") && !entry.contains("file"))
             problem(at + ".blk_size", "only for a device with a backing file");
+        if (entry.contains("queues") && entry.contains("tap"))
+            problem(at + ".queues", "only for a device with a backing file (a TAP-backed "
+                                    "device has one queue pair)");
+        // What `dev add` refuses beside a backend: the server sets the
+        // device's features and, for a block device, has no net keys.
+        if (entry.contains("file"))
+            for (std::string_view key : {"mac", "mtu", "max_vqp", "device_features"})
+                if (entry.contains(std::string(key)))
+                    problem(at + "." + std::string(key),
+                            "a device with a backing file is a block device: mac, mtu, "
+                            "max_vqp and device_features do not apply");
+        if (entry.contains("tap"))
+            for (std::string_view key : {"max_vqp", "device_features"})
+                if (entry.contains(std::string(key)))
+                    problem(at + "." + std::string(key),
+                            "does not apply to a TAP-backed device: its server sets the "
+                            "features and serves one queue pair");
     }
 
     void check_unique(const StateSpec& spec)

@@ -202,14 +202,140 @@ TEST(StatePlan, OrderIsDeletionsRecreationsCreationsChanges)
                                        {Kind::rebind, "b"}}));
 }
 
-TEST(StatePlan, VduseDevicesAreNotCreatedYet)
+// Hooks that serve every block device and no TAP one, recording nothing:
+// planning only asks unservable.
+DeviceServing serving_files()
 {
-    DeviceSpec disk = wanted("vb0", "vduse");
-    disk.backend.file = "/srv/vb0.img";
-    auto plan = plan_state({{disk}}, host_with({}));
+    DeviceServing serving;
+    serving.unservable = [](const DeviceSpec& device) -> std::string {
+        return device.backend.tap ? "no TAP here" : "";
+    };
+    return serving;
+}
+
+DeviceSpec disk(std::string name, std::string file)
+{
+    DeviceSpec spec = wanted(std::move(name), "vduse");
+    spec.backend.file = std::move(file);
+    return spec;
+}
+
+// A file-backed device as describe() leaves it.
+HostDevice served(std::string name, std::string file)
+{
+    HostDevice device;
+    device.spec = disk(std::move(name), std::move(file));
+    device.spec.device_features = 0x3'0000'6e76ULL;
+    device.spec.driver = BusDriver::virtio_vdpa;
+    device.spec.backend.readonly = false;
+    device.spec.backend.queues = 1;
+    device.spec.backend.queue_size = 256;
+    device.spec.backend.blk_size = 512;
+    return device;
+}
+
+TEST(StatePlan, ServedDevicesNeedServing)
+{
+    auto plan = plan_state({{disk("vb0", "/srv/vb0.img")}}, host_with({}));
     ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::unsupported, "vb0"}}));
-    EXPECT_NE(plan.actions[0].reason.find("not supported yet"), std::string::npos);
+    EXPECT_NE(plan.actions[0].reason.find("not available"), std::string::npos);
     EXPECT_TRUE(plan.refused());
+}
+
+TEST(StatePlan, ServedDevicesAreCreatedThroughServing)
+{
+    DeviceServing serving = serving_files();
+    PlanOptions options;
+    options.serving = &serving;
+    DeviceSpec vb0 = disk("vb0", "/srv/vb0.img");
+    vb0.driver = BusDriver::virtio_vdpa;
+    DeviceSpec vt0 = wanted("vt0", "vduse");
+    vt0.backend.tap = "tap0";
+    DeviceSpec other = wanted("qd0", "vduse"); // another program's to serve
+    auto plan = plan_state({{vb0, vt0, other}}, host_with({}), options);
+    ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::create, "vb0"},
+                                                      {Kind::unsupported, "vt0"},
+                                                      {Kind::unsupported, "qd0"}}));
+    EXPECT_EQ(plan.actions[0].target, vb0);
+    EXPECT_EQ(plan.actions[1].reason, "no TAP here");
+    EXPECT_NE(plan.actions[2].reason.find("another program"), std::string::npos);
+}
+
+TEST(StatePlan, AServedDeviceAsShownPlansNothing)
+{
+    DeviceServing serving = serving_files();
+    PlanOptions options;
+    options.serving = &serving;
+    HostState host = host_with({served("vb0", "/srv/vb0.img")});
+    StateSpec shown = state_spec_of(host);
+    // Shown with the keys `dev add` takes with a file: no device_features.
+    EXPECT_FALSE(shown.devices[0].device_features);
+    EXPECT_EQ(*shown.devices[0].backend.file, "/srv/vb0.img");
+    EXPECT_TRUE(plan_state(shown, host, options).actions.empty());
+    // Keys left out are left as they are.
+    EXPECT_TRUE(plan_state({{disk("vb0", "/srv/vb0.img")}}, host, options).actions.empty());
+}
+
+TEST(StatePlan, AnotherFileRecreatesAServedDevice)
+{
+    DeviceServing serving = serving_files();
+    PlanOptions options;
+    options.serving = &serving;
+    HostDevice have = served("vb0", "/srv/old.img");
+    DeviceSpec want = disk("vb0", "/srv/new.img");
+    auto plan = plan_state({{want}}, host_with({have}), options);
+    ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::recreate, "vb0"}}));
+    const PlannedAction& action = plan.actions[0];
+    EXPECT_EQ(action.differences, std::vector<std::string>{"file /srv/old.img -> /srv/new.img"});
+    EXPECT_EQ(*action.target.backend.file, "/srv/new.img");
+    EXPECT_EQ(*action.target.driver, BusDriver::virtio_vdpa);
+    // The server chooses a served device's features; another file starts
+    // from the sizes' defaults.
+    EXPECT_FALSE(action.target.device_features);
+    EXPECT_FALSE(action.target.backend.queue_size);
+
+    // Another size on the same file too; the other sizes are kept.
+    DeviceSpec bigger = disk("vb0", "/srv/old.img");
+    bigger.backend.queues = 4;
+    auto resized = plan_state({{bigger}}, host_with({have}), options);
+    ASSERT_EQ(summary(resized), (decltype(summary(resized)){{Kind::recreate, "vb0"}}));
+    EXPECT_EQ(resized.actions[0].differences, std::vector<std::string>{"queues 1 -> 4"});
+    EXPECT_EQ(*resized.actions[0].target.backend.queue_size, 256);
+}
+
+TEST(StatePlan, AHeldServedDeviceIsNotRecreated)
+{
+    DeviceServing serving = serving_files();
+    PlanOptions options;
+    options.serving = &serving;
+    HostDevice have = served("vb0", "/srv/old.img");
+    have.spec.driver = BusDriver::vhost_vdpa;
+    have.holders = {{99, "qemu"}};
+    auto plan = plan_state({{disk("vb0", "/srv/new.img")}}, host_with({have}), options);
+    ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::refuse_in_use, "vb0"}}));
+    EXPECT_EQ(*plan.actions[0].refused, Kind::recreate);
+}
+
+TEST(StatePlan, AStoppedServerIsRestartedFirst)
+{
+    DeviceServing serving = serving_files();
+    PlanOptions options;
+    options.serving = &serving;
+    HostDevice have = served("vb0", "/srv/vb0.img");
+    have.server_stopped = true;
+    have.holders = {{99, "qemu"}}; // a restart does not disturb them
+    DeviceSpec want = disk("vb0", "/srv/vb0.img");
+    want.driver = BusDriver::vhost_vdpa;
+    auto plan = plan_state({{want}}, host_with({have}), options);
+    ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::restart_server, "vb0"},
+                                                      {Kind::rebind, "vb0"}}));
+    // Restarted with what the device was made with.
+    EXPECT_EQ(plan.actions[0].target.backend, have.spec.backend);
+    EXPECT_FALSE(plan.refused());
+    // Without serving it cannot be restarted: a refusal.
+    auto without = plan_state({{want}}, host_with({have}));
+    EXPECT_EQ(summary(without)[0], std::make_pair(Kind::unsupported, std::string("vb0")));
+    EXPECT_EQ(*without.actions[0].refused, Kind::restart_server);
 }
 
 TEST(StatePlan, AMissingManagementDeviceIsARefusal)

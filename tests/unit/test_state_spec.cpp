@@ -6,6 +6,8 @@
 
 #include <vdpa/state.hpp>
 
+#include "blk/blk_config.hpp"
+
 namespace vdpa {
 namespace {
 
@@ -152,7 +154,45 @@ TEST(StateSpec, BackendKeysAreChecked)
               (std::vector<std::string>{"devices[0].tap", "devices[1].file", "devices[1].queue_size",
                                         "devices[1].blk_size", "devices[2].readonly",
                                         "devices[2].tap", "devices[3].tap", "devices[3].queues",
-                                        "devices[3].readonly"}));
+                                        "devices[3].readonly", "devices[3].queues"}));
+}
+
+// The limits of `dev add ... file PATH`, which the block server checks
+// (device/blk/blk_config.hpp): a state file gets the same answer before
+// anything starts.
+TEST(StateSpec, BackendLimitsAreTheServers)
+{
+    auto served = [](std::string keys) {
+        return read_state_spec(R"({"devices": [{"name": "b", "mgmtdev": "vduse", "file": "/d", )" +
+                               keys + "}]}");
+    };
+    using device::max_queue_size;
+    using device::max_queues;
+    EXPECT_TRUE(served(R"("queues": )" + std::to_string(max_queues)).ok());
+    EXPECT_EQ(locations(served(R"("queues": )" + std::to_string(max_queues + 1))),
+              std::vector<std::string>{"devices[0].queues"});
+    EXPECT_TRUE(served(R"("queue_size": 2)").ok());
+    EXPECT_TRUE(served(R"("queue_size": )" + std::to_string(max_queue_size)).ok());
+    EXPECT_FALSE(served(R"("queue_size": 1)").ok());
+    EXPECT_FALSE(served(R"("queue_size": )" + std::to_string(max_queue_size * 2)).ok());
+    EXPECT_TRUE(served(R"("blk_size": 512)").ok());
+    EXPECT_TRUE(served(R"("blk_size": 65536)").ok());
+    EXPECT_FALSE(served(R"("blk_size": 131072)").ok());
+    EXPECT_FALSE(served(R"("blk_size": 1000)").ok());
+}
+
+// As `dev add` refuses them beside a backend.
+TEST(StateSpec, NetKeysBesideABackend)
+{
+    auto reading = read_state_spec(R"({"devices": [
+        {"name": "b", "mgmtdev": "vduse", "file": "/d", "mac": "02:00:00:00:00:01", "mtu": 1500,
+         "max_vqp": 1, "device_features": "0x1"},
+        {"name": "t", "mgmtdev": "vduse", "tap": "tap0", "mac": "02:00:00:00:00:02", "mtu": 1500,
+         "max_vqp": 1, "device_features": "0x1"}]})");
+    EXPECT_EQ(locations(reading),
+              (std::vector<std::string>{"devices[0].mac", "devices[0].mtu", "devices[0].max_vqp",
+                                        "devices[0].device_features", "devices[1].max_vqp",
+                                        "devices[1].device_features"}));
 }
 
 TEST(StateSpec, KeysGivenTwiceInAnObject)

@@ -8,7 +8,9 @@
 # neither recreated nor pruned unless -f, every bad file refused where it
 # is with the kernel state unchanged, show piped to apply, a stop at the
 # first failure, and a management device that appears (module inserted)
-# while apply waits.
+# while apply waits. Served VDUSE devices (a file vdpa serves itself):
+# created, left alone, shown, their killed server restarted, recreated on
+# another file unless held, pruned with their server, bad keys located.
 set -u
 . "$(dirname "$0")/lib.sh"
 reset_state
@@ -265,13 +267,200 @@ expect_run "every problem of a file is reported, not only the first" 1 \
 expect_run "a file that cannot be read" 1 "Error: cannot open the state file*No such file*" \
   "$VDPA" state apply "$WORK/none.json"
 
-# VDUSE devices: checked, not created yet ----------------------------------
-printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"vb0\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/vb0.img\", \"driver\": \"virtio_vdpa\"}]}" >"$WORK/vduse.json"
-unchanged "a VDUSE-backed device: nothing changed" "$VDPA" state apply "$WORK/vduse.json"
+bad_case "queues beyond the server's limit" "devices[1].queues: invalid value 65: expected 1 to 64*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\", \"queues\": 65}]}"
+bad_case "queue_size not a power of two" "devices[1].queue_size: invalid value 100: expected a power of two*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\", \"queue_size\": 100}]}"
+bad_case "blk_size not a power of two" "devices[1].blk_size: invalid value 1000*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\", \"blk_size\": 1000}]}"
+bad_case "a relative file" "devices[1].file: invalid file \"d.img\": expected an absolute path*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"d.img\"}]}"
+bad_case "readonly not a boolean" "devices[1].readonly: expected true or false, found a string*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\", \"readonly\": \"yes\"}]}"
+bad_case "a net key beside a file" "devices[1].mac: a device with a backing file is a block device*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"file\": \"/srv/d.img\", \"mac\": \"02:00:00:00:00:09\"}]}"
+bad_case "queues beside a TAP interface" "devices[1].queues: only for a device with a backing file*" \
+  "{\"devices\": [$NEW, {\"name\": \"v1\", \"mgmtdev\": \"vduse\", \"tap\": \"tap0\", \"queues\": 2}]}"
+
+# Served VDUSE devices: a file vdpa serves itself ---------------------------
+# As `dev add ... mgmtdev vduse file PATH` makes them (the build tree's
+# server, detached: no systemd in the VM). Created, left alone by a second
+# apply, shown with what is known, its killed server restarted (the new one
+# takes the device over), recreated on another file unless held, pruned.
+DISKS=$(mktemp -d)
+mount -t tmpfs -o size=64M state-disks "$DISKS" || echo "could not mount a tmpfs on $DISKS" | tap_diag
+head -c $((8 << 20)) /dev/urandom >"$DISKS/sb0.img"
+cp "$DISKS/sb0.img" "$DISKS/sb0.orig"
+head -c $((4 << 20)) /dev/urandom >"$DISKS/other.img"
+holder=
+served_cleanup() {
+  [ -n "$holder" ] && kill "$holder" 2>/dev/null
+  "$VDPA" -f dev del sb0 >/dev/null 2>&1
+  "$VDPA" dev del sb9 >/dev/null 2>&1
+  umount "$DISKS" 2>/dev/null
+  rmdir "$DISKS" 2>/dev/null
+}
+trap served_cleanup EXIT
+record_pid() {  # DEVICE: the server_pid of its record
+  python3 -c 'import json, sys; print(json.load(open("/run/vdpa/served/" + sys.argv[1] + ".json"))["server_pid"])' "$1" 2>/dev/null
+}
+record_file() {  # DEVICE: the target of its record
+  python3 -c 'import json, sys; print(json.load(open("/run/vdpa/served/" + sys.argv[1] + ".json"))["target"])' "$1" 2>/dev/null
+}
+is_server() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = vdpa-blk-server ]; }
+disk_of() {  # DEVICE: the disk virtio_vdpa made of it
+  local d
+  for d in /sys/bus/vdpa/devices/"$1"/virtio*/block/*; do
+    [ -e "$d" ] && { echo "${d##*/}"; return 0; }
+  done
+  return 1
+}
+reads_back() {  # DEVICE FILE: the device's disk has the file's bytes
+  local disk
+  disk=$(disk_of "$1") || return 1
+  dd if="/dev/$disk" bs=1M iflag=direct status=none | cmp - "$2"
+}
+
+printf '{"devices": [{"name": "sb0", "mgmtdev": "vduse", "file": "%s", "queues": 2, "driver": "virtio_vdpa"}]}\n' \
+  "$DISKS/sb0.img" >"$WORK/served.json"
+expect_run "check: a file-backed device would be created" 0 \
+  "create sb0: mgmtdev vduse driver virtio_vdpa file $DISKS/sb0.img queues 2
+Check only: 1 action planned, nothing changed." "$VDPA" state apply "$WORK/served.json" check
+check "and nothing was made" test ! -e /sys/bus/vdpa/devices/sb0 -a ! -e /sys/class/vduse/sb0
+expect_run "apply creates it, with its server" 0 \
+  "create sb0: mgmtdev vduse driver virtio_vdpa file $DISKS/sb0.img queues 2: done" \
+  "$VDPA" state apply "$WORK/served.json"
+sb0_pid=$(record_pid sb0)
+check "its server runs ($sb0_pid)" is_server "$sb0_pid"
+check "its disk reads back the file" reads_back sb0 "$DISKS/sb0.orig"
+check "with two queues" bash -c '[ "$(ls /sys/block/$0/mq | wc -l)" = 2 ]' "$(disk_of sb0)"
+expect_run "a second apply changes nothing" 0 "No change: the host matches the file." \
+  "$VDPA" state apply "$WORK/served.json"
+expect_eq "the same server still serves it" "$sb0_pid" "$(record_pid sb0)"
+"$VDPA" state show >"$WORK/shown-served.json"
+check "state show names its backend, with only what is known" python3 -c '
+import json, sys
+d = {x["name"]: x for x in json.load(open(sys.argv[1]))["devices"]}["sb0"]
+want = {"name": "sb0", "mgmtdev": "vduse", "driver": "virtio_vdpa", "file": sys.argv[2],
+        "readonly": False, "queues": 2, "queue_size": 256, "blk_size": 512}
+assert d == want, d
+' "$WORK/shown-served.json" "$DISKS/sb0.img"
+expect_run "state show | state apply - check: no change with a served device" 0 \
+  "No change: the host matches the file." bash -c '"$0" state show | "$0" state apply - check' "$VDPA"
+
+# Its server killed: apply starts a new one, which takes the device over.
+kill -9 "$sb0_pid"
+for _ in 1 2 3 4 5 6 7 8 9 10; do is_server "$sb0_pid" || break; sleep 0.2; done
+expect_run "check: the killed server is to be restarted" 0 \
+  "restart_server sb0: the server is gone; a new one takes over: mgmtdev vduse driver virtio_vdpa file $DISKS/sb0.img readonly false queues 2 queue_size 256 blk_size 512
+Check only: 1 action planned, nothing changed." "$VDPA" state apply "$WORK/served.json" check
+expect_run "apply restarts it" 0 "restart_server sb0: *: done" "$VDPA" state apply "$WORK/served.json"
+new_pid=$(record_pid sb0)
+check "a new server serves it ($sb0_pid -> $new_pid)" bash -c '[ "$0" != "$1" ] && [ "$(cat /proc/$1/comm)" = vdpa-blk-server ]' "$sb0_pid" "$new_pid"
+check "the disk it took over reads back the file" reads_back sb0 "$DISKS/sb0.orig"
+expect_run "then there is nothing to do" 0 "No change: the host matches the file." \
+  "$VDPA" state apply "$WORK/served.json"
+
+# As vdpa-blk-server@sb0.service would start it (the VM has no systemd):
+# the built unit's ExecStart with its EnvironmentFile (the settings vdpa
+# wrote; bash reads their double quotes as systemd does), in the
+# foreground, telling its readiness on NOTIFY_SOCKET. The new server takes
+# the device over, as after a Restart=on-failure.
+BUILD=$(cd "$(dirname "$VDPA")/.." && pwd)
+UNIT=$BUILD/device/vdpa-blk-server@.service
+SERVER=$BUILD/device/vdpa-blk-server
+if [ -f "$UNIT" ] && [ -x "$SERVER" ]; then
+  old_pid=$(record_pid sb0)
+  kill -9 "$old_pid"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do is_server "$old_pid" || break; sleep 0.2; done
+  exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
+  exec_start="$SERVER ${exec_start#* }"
+  exec_start=${exec_start//%i/sb0}
+  exec_start=${exec_start//'${FILE}'/'"${FILE}"'}
+  env_file=$(sed -n 's/^EnvironmentFile=-//p' "$UNIT" | tail -1)
+  env_file=${env_file//%i/sb0}
+  told=$(python3 - "$WORK/notify.sock" "$WORK/unit.out" \
+      bash -c "set -a; . '$env_file'; set +a; exec $exec_start" <<'PY'
+import os, socket, subprocess, sys
+path, out = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(60)
+server = subprocess.Popen(sys.argv[3:], env=dict(os.environ, NOTIFY_SOCKET=path),
+                          stdin=subprocess.DEVNULL, stdout=open(out, "w"),
+                          stderr=subprocess.STDOUT, start_new_session=True)
+message = s.recv(4096).decode()
+print(server.pid, " ".join(message.split()))
+PY
+  )
+  unit_pid=${told%% *}
+  expect_eq "the unit's command line tells READY=1 with its own pid" \
+    "$unit_pid READY=1 MAINPID=$unit_pid" "$told"
+  check "it took the device over ($(cat "$WORK/unit.out"))" grep -q "as sb0 (reconnected)" "$WORK/unit.out"
+  expect_eq "its record names it" "$unit_pid" "$(record_pid sb0)"
+  check "the disk reads back the file through it" reads_back sb0 "$DISKS/sb0.orig"
+  expect_run "apply then has nothing to do" 0 "No change: the host matches the file." \
+    "$VDPA" state apply "$WORK/served.json"
+else
+  tap_not_ok "the built unit and server ($UNIT, $SERVER)"
+fi
+
+# Another file: recreated, unless a process holds it.
+sed "s#$DISKS/sb0.img#$DISKS/other.img#" "$WORK/served.json" >"$WORK/other.json"
+expect_run "another file recreates the device" 0 \
+  "recreate sb0: file $DISKS/sb0.img -> $DISKS/other.img: done" "$VDPA" state apply "$WORK/other.json"
+expect_eq "it serves the other file" "$DISKS/other.img" "$(record_file sb0)"
+check "the first server stopped" bash -c '! kill -0 "$0" 2>/dev/null' "$new_pid"
+check "its disk reads back the other file" reads_back sb0 "$DISKS/other.img"
+sed 's/"virtio_vdpa"/"vhost_vdpa"/' "$WORK/other.json" >"$WORK/other-vhost.json"
+expect_run "moved to vhost_vdpa" 0 "rebind sb0: driver virtio_vdpa -> vhost_vdpa: done" \
+  "$VDPA" state apply "$WORK/other-vhost.json"
+node=$(chardev_of sb0); node=${node%% *}
+sed 's/"virtio_vdpa"/"vhost_vdpa"/' "$WORK/served.json" >"$WORK/served-vhost.json"
+if [ -n "$node" ] && [ -c "/dev/$node" ]; then
+  sleep 600 3<>"/dev/$node" &
+  holder=$!
+  sleep 0.5
+  unchanged "held: another file changes nothing" "$VDPA" state apply "$WORK/served-vhost.json"
+  expect_run "held: the recreation is refused, naming the holder" 1 \
+    "refused: recreate sb0: in use by sleep (pid $holder)*nothing was changed." \
+    "$VDPA" state apply "$WORK/served-vhost.json"
+  expect_eq "the same file is served" "$DISKS/other.img" "$(record_file sb0)"
+  kill "$holder"; wait "$holder" 2>/dev/null; holder=
+else
+  tap_not_ok "sb0 on vhost_vdpa has a character device ($node)"
+fi
+
+# Prune deletes it, and its server with it.
+expect_run "prune check names the served device" 0 "*delete sb0: mgmtdev vduse driver vhost_vdpa file $DISKS/other.img*Check only:*" \
+  "$VDPA" state apply "$WORK/host.json" prune check
+check "and it is still there" test -e /sys/bus/vdpa/devices/sb0
+pid=$(record_pid sb0)
+expect_run "prune deletes it" 0 "*delete sb0: *: done*" "$VDPA" state apply "$WORK/host.json" prune
+check "no vDPA device, no VDUSE device, no server, no record, no settings" bash -c '
+  [ ! -e /sys/bus/vdpa/devices/sb0 ] && [ ! -e /sys/class/vduse/sb0 ] && ! kill -0 "$0" 2>/dev/null &&
+  [ ! -e /run/vdpa/served/sb0.json ] && [ ! -e /run/vdpa/served/sb0.conf ]' "$pid"
+
+# What cannot be served: said before anything changes, or undone.
+printf '{"devices": [{"name": "sb9", "mgmtdev": "vduse", "file": "%s/missing.img"}]}\n' "$DISKS" >"$WORK/missing.json"
+expect_run "a file that is not there: the server's message" 1 \
+  "create sb9: mgmtdev vduse file $DISKS/missing.img: FAILED: cannot open $DISKS/missing.img*" \
+  "$VDPA" state apply "$WORK/missing.json"
+check "nothing left of it" bash -c '[ ! -e /sys/bus/vdpa/devices/sb9 ] && [ ! -e /sys/class/vduse/sb9 ] && [ ! -e /run/vdpa/served/sb9.conf ]'
+printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"vt0\", \"mgmtdev\": \"vduse\", \"tap\": \"tap0\"}]}" >"$WORK/tap.json"
+unchanged "a TAP-backed device: nothing changed" "$VDPA" state apply "$WORK/tap.json"
 expect_run "it says creating one is not supported yet" 1 \
   "create new: *: not done
-refused: create vb0: creating VDUSE devices is not supported yet*nothing was changed." \
+refused: create vt0: creating TAP-backed devices is not supported yet*nothing was changed." \
+  "$VDPA" state apply "$WORK/tap.json"
+printf '%s\n' "{\"devices\": [$NEW, {\"name\": \"q0\", \"mgmtdev\": \"vduse\"}]}" >"$WORK/vduse.json"
+unchanged "a VDUSE device without a backend: nothing changed" "$VDPA" state apply "$WORK/vduse.json"
+expect_run "it is another program's to create" 1 \
+  "create new: *: not done
+refused: create q0: a VDUSE device without file or tap is served by another program*nothing was changed." \
   "$VDPA" state apply "$WORK/vduse.json"
+served_cleanup
+trap - EXIT
 
 # Stopping at the first failure --------------------------------------------
 # The net simulator refuses max_vqp (EOPNOTSUPP): c1 fails, c2 is not tried.

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <vdpa/host.hpp>
 
-#include <climits>
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <unistd.h>
 #include <variant>
 
 #include "served_device.hpp"
 #include "served_record.hpp"
 
 #include "commands/commands.hpp"
+#include "commands/serving.hpp"
 #include "commands/show.hpp"
 #include "report.hpp"
 
@@ -60,20 +59,6 @@ std::optional<ServedBy> served_by(const Device& shown)
                     record->backend != backend_word(BackendKind::tap)))
         return std::nullopt;
     return ServedBy{record->backend, record->target, record->server_pid};
-}
-
-// The server beside us in the build tree (tests run it from there), else
-// the installed one.
-std::string server_executable(BackendKind kind)
-{
-    char self[PATH_MAX];
-    const ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-    const std::string build_root = VDPA_BUILD_ROOT "/";
-    const bool built =
-        length > 0 && std::string(self, static_cast<std::size_t>(length)).rfind(build_root, 0) == 0;
-    if (kind == BackendKind::tap)
-        return built ? VDPA_NET_SERVER_BUILT : VDPA_NET_SERVER_INSTALLED;
-    return built ? VDPA_BLK_SERVER_BUILT : VDPA_BLK_SERVER_INSTALLED;
 }
 
 // `file PATH` and its tuning; a usage error when a network keyword came too.
@@ -143,7 +128,10 @@ int add_served_device(Session& session, const Arguments& arguments)
     if (const auto* net = std::get_if<vdpa::device::NetServerOptions>(&request.backend))
         if (auto problem = vdpa::device::check_net_options(net->net); !problem.empty())
             return session.fail(Error::invalid(problem));
-    request.server_exe = server_executable(kind);
+    const vdpa::device::ServingSetup setup = serving_setup();
+    request.server_exe = kind == BackendKind::tap ? setup.net_server_exe : setup.blk_server_exe;
+    request.supervision = setup.supervision;
+    request.systemctl = setup.systemctl;
     request.driver = arguments.driver;
     Host* host = session.host();
     if (!host)

@@ -9,6 +9,7 @@
 #include <vdpa/state.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/serving.hpp"
 #include "render/state_renderer.hpp"
 #include "report.hpp"
 #include "session.hpp"
@@ -56,6 +57,9 @@ int state_show(Session& session, const Arguments&)
     auto state = read_host_state(*host);
     if (!state)
         return session.fail(state.error());
+    // The devices vdpa serves itself are shown with their backend keys.
+    const DeviceServing serving = vdpa::device::served_device_hooks(serving_setup());
+    serving.describe(*state);
     render_state_spec(session.out(), state_spec_of(*state), session.render_options().pretty);
     end_document(session);
     return 0;
@@ -85,6 +89,10 @@ int state_apply(Session& session, const Arguments& arguments)
     options.force = session.force();
     if (arguments.wait_seconds)
         options.wait = std::chrono::seconds(*arguments.wait_seconds);
+    // libvdpa plans served devices; the device side starts their servers,
+    // as `dev add ... file PATH` does.
+    const DeviceServing serving = vdpa::device::served_device_hooks(serving_setup());
+    options.serving = &serving;
     StateApplication application = apply_state(*host, reading.spec, options);
     if (!application.prepared)
         return session.fail(application.prepared.error());

@@ -114,7 +114,14 @@ std::string action_text(const PlannedAction& action)
     }
     case Kind::unsupported:
     case Kind::missing_mgmtdev:
-        return fmt::format("refused: create {}: {}", action.device, action.reason);
+        return fmt::format("refused: {} {}: {}",
+                           action_kind_name(action.refused.value_or(Kind::create)),
+                           action.device, action.reason);
+    case Kind::restart_server: {
+        TextFields fields;
+        spec_fields(action.target, fields);
+        return what + ": the server is gone; a new one takes over: " + fields.line;
+    }
     }
     return what;
 }
@@ -211,6 +218,7 @@ void render_state_json(Output& out, bool pretty, const StatePlan& plan, const Ap
         case Kind::recreate:
         case Kind::unsupported:
         case Kind::missing_mgmtdev:
+        case Kind::restart_server:
             spec_fields(action.target, JsonFields{json});
             break;
         case Kind::set_mac:

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,8 +29,8 @@
 namespace vdpa {
 
 // The keys of a device served by a VDUSE server: a block device's backing
-// file, or a network device's TAP interface. Checked when a file is read;
-// creating such devices is not supported yet (PlannedAction::unsupported).
+// file, or a network device's TAP interface. Planned like the other keys;
+// carried out by the caller's DeviceServing, as libvdpa starts no servers.
 struct VDPA_EXPORT VduseBackend {
     std::optional<std::string> file;
     std::optional<bool> readonly;
@@ -92,6 +93,12 @@ struct VDPA_EXPORT HostDevice {
     // Set when the holders could not be read (another user's processes
     // without root): whether it is in use cannot be told.
     std::optional<Error> holders_unknown;
+    // A block device's configuration as the kernel reports it: where a
+    // DeviceServing reads readonly, queues and blk_size from.
+    std::optional<BlockConfig> block;
+    // Set by DeviceServing::describe: the device's server is gone (killed)
+    // and the VDUSE device waits for a new one to take it over.
+    bool server_stopped = false;
 };
 
 struct VDPA_EXPORT HostState {
@@ -109,7 +116,36 @@ VDPA_EXPORT Result<HostState> read_host_state(Client& client, const DeviceBus& b
 VDPA_EXPORT Result<HostState> read_host_state(Host& host);
 
 // The host's devices as a state file would name them (`vdpa state show`).
+// A served device is named by its backend keys: its device_features (and,
+// for a block device, the net keys) are left out, as `dev add` refuses them.
 VDPA_EXPORT StateSpec state_spec_of(const HostState& host);
+
+// Devices a VDUSE server serves (the backend keys file and tap): libvdpa
+// plans them but starts no servers. A caller that can (the vdpa tool,
+// through its device side) fills in these hooks; without them, such
+// devices are planned as PlannedAction::unsupported. Plain functions
+// rather than a virtual interface, so that no vtable or typeinfo becomes
+// part of libvdpa's ABI.
+struct VDPA_EXPORT DeviceServing {
+    // Fills in what the server side knows of the host's devices: each
+    // served device's spec.backend (only values known, never defaults) and
+    // server_stopped.
+    std::function<void(HostState& host)> describe;
+    // Why `device` (with backend keys) cannot be served here; empty when
+    // it can. Asked while planning: reads nothing, changes nothing.
+    std::function<std::string(const DeviceSpec& device)> unservable;
+    // Starts a server for `device`, then adds the vDPA device with its
+    // driver: the call `vdpa dev add ... file PATH` makes.
+    std::function<Result<void>(Host& host, const DeviceSpec& device, const BindOptions& options)>
+        create;
+    // Deletes a device (Host's guarded delete) and stops its server, if it
+    // has one: the call `vdpa dev del` makes.
+    std::function<Result<void>(Host& host, const std::string& name, const DeleteOptions& options)>
+        remove;
+    // Starts a new server for a device whose server stopped; it takes the
+    // VDUSE device over and finishes the requests in flight.
+    std::function<Result<void>(Host& host, const DeviceSpec& device)> restart;
+};
 
 struct VDPA_EXPORT PlannedAction {
     enum class Kind {
@@ -119,12 +155,14 @@ struct VDPA_EXPORT PlannedAction {
         recreate,        // a fixed attribute differs: delete, then create
         remove,          // prune: the file does not name it
         refuse_in_use,   // `refused` would be needed, but a process holds it
-        unsupported,     // creating a VDUSE-backed device: not supported yet
+        unsupported,     // a VDUSE device that cannot be created or served here
         missing_mgmtdev, // the management device to create it on does not exist
+        restart_server,  // a served device's server is gone: start a new one
     };
     Kind kind = Kind::create;
     std::string device;
-    // create, recreate: the device made; rebind: its driver; set_mac: its MAC.
+    // create, recreate: the device made; rebind: its driver; set_mac: its
+    // MAC; restart_server: the device and the backend its server serves.
     DeviceSpec target;
     std::optional<BusDriver> from_driver;  // rebind: the driver it has
     std::optional<MacAddress> from_mac;    // set_mac: the MAC it has
@@ -147,11 +185,13 @@ struct VDPA_EXPORT StatePlan {
 struct VDPA_EXPORT PlanOptions {
     bool prune = false; // delete the devices the file does not name
     bool force = false; // recreate, rebind or delete devices in use all the same
+    // Served devices can be created (its unservable hook is asked).
+    const DeviceServing* serving = nullptr;
 };
 
 // The actions that make `host` match `desired`, in the order they are
-// carried out: deletions, then recreations, creations, MAC changes and
-// rebinds. Pure: nothing is read or changed.
+// carried out: deletions, then server restarts, recreations, creations,
+// MAC changes and rebinds. Pure: nothing is read or changed.
 VDPA_EXPORT StatePlan plan_state(const StateSpec& desired, const HostState& host,
                                  const PlanOptions& options = {});
 
@@ -174,6 +214,9 @@ struct VDPA_EXPORT ApplyReport {
 struct VDPA_EXPORT ApplyOptions {
     bool force = false;  // unbind or delete devices in use (BindOptions::force)
     BindOptions bind{};  // for every binding; force is taken from above
+    // Creates devices with backend keys, restarts servers, and deletes
+    // every device (so that a served device's server stops with it).
+    const DeviceServing* serving = nullptr;
 };
 
 // Carries out `plan` in order, stopping at the first failure: the outcome
@@ -190,6 +233,9 @@ struct VDPA_EXPORT StateApplyOptions {
     // appear, woken by the kernel's uevents (no polling).
     std::optional<std::chrono::milliseconds> wait;
     BindOptions bind{};
+    // Describes the host's served devices after each read, and carries
+    // out what concerns them (PlanOptions::serving, ApplyOptions::serving).
+    const DeviceServing* serving = nullptr;
 };
 
 struct VDPA_EXPORT StateApplication {
