@@ -127,17 +127,32 @@ tcp_transfer() {
   cmp "$work/payload" "$work/received"
 }
 # paced_transfer_start ND: a paced TCP transfer from the namespace to the
-# VM (about 5 s), left running; paced_transfer_end waits for it and checks
-# what arrived.
+# VM (about 5 s), left running. paced_transfer_wait waits for it, in this
+# shell (check runs its command in a subshell, which cannot wait for our
+# children); paced_transfer_arrived then says whether all of it arrived.
 paced_transfer_start() {
   rm -f "$work/received-paced"
-  python3 -c "$TCP_PY" recv fe80::2 "$1" "$work/received-paced" & paced_receiver=$!
+  python3 -c "$TCP_PY" recv fe80::2 "$1" "$work/received-paced" 2>"$work/paced-recv.err" &
+  paced_receiver=$!
   sleep 1
-  in_ns python3 -c "$TCP_PY" paced fe80::2 vtap0 "$work/payload" & paced_sender=$!
+  in_ns python3 -c "$TCP_PY" paced fe80::2 vtap0 "$work/payload" 2>"$work/paced-send.err" &
+  paced_sender=$!
 }
-paced_transfer_end() {
-  wait $paced_sender || { echo "the sender failed"; return 1; }
-  wait $paced_receiver || { echo "the receiver failed"; return 1; }
+paced_transfer_running() {  # sent some of the payload, not all
+  local got
+  got=$(stat -c %s "$work/received-paced" 2>/dev/null || echo 0)
+  kill -0 "$paced_sender" 2>/dev/null && [ "$got" -gt 0 ] && [ "$got" -lt $((4 << 20)) ] ||
+    { echo "sender running: $(kill -0 "$paced_sender" 2>/dev/null && echo yes || echo no); received $got bytes"; return 1; }
+}
+paced_transfer_wait() {
+  wait "$paced_sender"; paced_sender_status=$?
+  wait "$paced_receiver"; paced_receiver_status=$?
+}
+paced_transfer_arrived() {
+  [ "$paced_sender_status" = 0 ] ||
+    { echo "the sender failed ($paced_sender_status):"; cat "$work/paced-send.err"; return 1; }
+  [ "$paced_receiver_status" = 0 ] ||
+    { echo "the receiver failed ($paced_receiver_status):"; cat "$work/paced-recv.err"; return 1; }
   cmp "$work/payload" "$work/received-paced"
 }
 head -c $((4 << 20)) /dev/urandom > "$work/payload"
@@ -186,13 +201,15 @@ check "ping6 from the VM after the link came back" ping_tap "$nd"
 paced_transfer_start "$nd"
 sleep 1
 killed=$(cat "$work/vn0.pid")
-check "SIGKILL the server during a TCP transfer" kill -KILL "$killed"
+check "a TCP transfer from the namespace is under way" paced_transfer_running
+check "SIGKILL the server during the transfer" kill -KILL "$killed"
 sleep 1
 check "vtap0 survives its server (persistent)" in_ns ip link show vtap0
 check "the server starts again in $NS and takes the device over" \
   in_ns "$SERVER" --name vn0 --tap vtap0 --inflight "$work/vn0.inflight" --detach --pidfile "$work/vn0.pid"
 check "the restarted server is a new process" bash -c '[ "$(cat "$0")" != "$1" ]' "$work/vn0.pid" "$killed"
-check "the TCP transfer across the restart arrives byte for byte" paced_transfer_end
+paced_transfer_wait
+check "the TCP transfer across the restart arrives byte for byte" paced_transfer_arrived
 check "ping6 after the restart" ping_tap "$nd"
 check "ping6 from the namespace after the restart" ping_vdpa
 check "TCP to the namespace after the restart" tcp_transfer to_ns "$nd"
