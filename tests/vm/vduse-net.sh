@@ -7,7 +7,8 @@
 # TAP moved into a network namespace and IPv6 link-local addresses on both
 # ends, ping works both ways and a TCP transfer of a known payload arrives
 # intact both ways; the link status follows the TAP; a SIGKILLed server
-# restarted takes the device over and the link keeps working; teardown
+# restarted takes the device over and the link keeps working (a TCP
+# transfer running across the kill arrives intact); teardown
 # leaves nothing (the TAP only when it existed before); bad input, to the
 # command and to the server, is refused with a clear message, exit 1 and
 # nothing left.
@@ -76,7 +77,7 @@ ping_vdpa() { in_ns busybox ping6 -c 2 -w 10 -I vtap0 fe80::2; }
 # tcp_transfer FROM_NS|FROM_VM: a 4 MiB random payload over TCP, checked
 # byte for byte at the other end.
 TCP_PY='
-import socket, sys
+import socket, sys, time
 mode = sys.argv[1]
 if mode == "recv":
     s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
@@ -85,6 +86,7 @@ if mode == "recv":
     s.listen(1)
     s.settimeout(60)
     c, _ = s.accept()
+    c.settimeout(60)
     with open(sys.argv[4], "wb") as out:
         while True:
             data = c.recv(65536)
@@ -94,7 +96,15 @@ if mode == "recv":
 else:
     s = socket.create_connection((sys.argv[2] + "%" + sys.argv[3], 5001), timeout=60)
     with open(sys.argv[4], "rb") as f:
-        s.sendall(f.read())
+        data = f.read()
+    if mode == "send":
+        s.sendall(data)
+    else:
+        # "paced": 64 KiB every 80 ms, so the transfer is still running
+        # seconds later (while its server is killed and restarted).
+        for start in range(0, len(data), 65536):
+            s.sendall(data[start:start + 65536])
+            time.sleep(0.08)
     s.shutdown(socket.SHUT_WR)
     s.recv(1)
 '
@@ -112,6 +122,35 @@ tcp_transfer() {
   fi
   wait $receiver || return 1
   cmp "$work/payload" "$work/received"
+}
+# paced_transfer_start ND: a paced TCP transfer from the namespace to the
+# VM (about 5 s), left running. paced_transfer_wait waits for it, in this
+# shell (check runs its command in a subshell, which cannot wait for our
+# children); paced_transfer_arrived then says whether all of it arrived.
+paced_transfer_start() {
+  rm -f "$work/received-paced"
+  python3 -c "$TCP_PY" recv fe80::2 "$1" "$work/received-paced" 2>"$work/paced-recv.err" &
+  paced_receiver=$!
+  sleep 1
+  in_ns python3 -c "$TCP_PY" paced fe80::2 vtap0 "$work/payload" 2>"$work/paced-send.err" &
+  paced_sender=$!
+}
+paced_transfer_running() {  # sent some of the payload, not all
+  local got
+  got=$(stat -c %s "$work/received-paced" 2>/dev/null || echo 0)
+  kill -0 "$paced_sender" 2>/dev/null && [ "$got" -gt 0 ] && [ "$got" -lt $((4 << 20)) ] ||
+    { echo "sender running: $(kill -0 "$paced_sender" 2>/dev/null && echo yes || echo no); received $got bytes"; return 1; }
+}
+paced_transfer_wait() {
+  wait "$paced_sender"; paced_sender_status=$?
+  wait "$paced_receiver"; paced_receiver_status=$?
+}
+paced_transfer_arrived() {
+  [ "$paced_sender_status" = 0 ] ||
+    { echo "the sender failed ($paced_sender_status):"; cat "$work/paced-send.err"; return 1; }
+  [ "$paced_receiver_status" = 0 ] ||
+    { echo "the receiver failed ($paced_receiver_status):"; cat "$work/paced-recv.err"; return 1; }
+  cmp "$work/payload" "$work/received-paced"
 }
 head -c $((4 << 20)) /dev/urandom > "$work/payload"
 
@@ -157,16 +196,27 @@ check "carrier 0 on $nd" wait_for carrier_is "$nd" 0
 check "dev config show says link down" bash -c '"$VDPA" dev config show vn0 | grep -q "link down"'
 check "vtap0 up again: carrier 1" bash -c 'ip netns exec '$NS' ip link set vtap0 up'
 check "carrier 1 on $nd" wait_for carrier_is "$nd" 1
+# Setting an interface down drops its IPv6 addresses (link-local ones even
+# with keep_addr_on_down): vtap0 needs fe80::1 again.
+check "fe80::1 on vtap0 again" in_ns ip addr add fe80::1/64 dev vtap0 nodad
+check "ping6 from the VM after the link came back" ping_tap "$nd"
 
 # --- SIGKILL and restart -------------------------------------------------------
+# Killed in the middle of a TCP transfer: frames in flight are lost, TCP
+# sends them again once the restarted server carries traffic.
+paced_transfer_start "$nd"
+sleep 1
 killed=$(cat "$work/vn0.pid")
-check "SIGKILL the server" kill -KILL "$killed"
+check "a TCP transfer from the namespace is under way" paced_transfer_running
+check "SIGKILL the server during the transfer" kill -KILL "$killed"
 sleep 1
 check "vtap0 survives its server (persistent)" in_ns ip link show vtap0
 check "the server starts again in $NS and takes the device over" \
   in_ns "$SERVER" --name vn0 --tap vtap0 --detach --pidfile "$work/vn0.pid"
 check "the restarted server is a new process" bash -c '[ "$(cat "$0")" != "$1" ]' "$work/vn0.pid" "$killed"
 check "dev show -d names the restarted server" test "$(server_pid_of vn0)" = "$(cat "$work/vn0.pid")"
+paced_transfer_wait
+check "the TCP transfer across the restart arrives byte for byte" paced_transfer_arrived
 check "ping6 after the restart" ping_tap "$nd"
 check "ping6 from the namespace after the restart" ping_vdpa
 check "TCP to the namespace after the restart" tcp_transfer to_ns "$nd"
