@@ -231,6 +231,64 @@ else
   tap_skip "a VDUSE device of another program; compatibility" "no qemu-storage-daemon"
 fi
 
+# --- interrupted: a signal in the middle of dev add ----------------------------
+# `dev add ... file PATH` makes a VDUSE device (the server), a vDPA device
+# and a binding in turn. A SIGTERM to it, or the terminal's SIGINT or
+# SIGHUP to its whole process group, while it works must leave either
+# nothing (exit 1, "interrupted by SIG...") or, when it came too late to
+# matter, a complete device that dev del removes. vdpa runs in a session
+# of its own (setsid), as a foreground job has its own process group.
+before_servers=$(servers)
+# interrupted_add DESCRIPTION SIGNAL TARGET TRIGGER: SIGNAL goes to vdpa
+# (TARGET pid) or to its whole group (TARGET group) once TRIGGER exists.
+interrupted_add() {
+  local description=$1 signal=$2 target=$3 trigger=$4 pid rc err try problems= outcome
+  setsid "$VDPA" dev add name vi0 mgmtdev vduse file "$work/good.img" driver virtio_vdpa \
+    >/dev/null 2>"$work/vi0.err" &
+  pid=$!
+  for try in $(seq 400); do [ -e "$trigger" ] && break; sleep 0.01; done
+  if [ "$target" = group ]; then kill "-$signal" -- "-$pid"; else kill "-$signal" "$pid"; fi
+  wait "$pid"; rc=$?
+  err=$(cat "$work/vi0.err")
+  if [ -e /sys/bus/vdpa/devices/vi0 ]; then
+    outcome="the add had completed (exit $rc): a complete device"
+    [ -n "$(disk_now vi0)" ] || problems+="vi0 exists but has no disk"$'\n'
+    local pid_vi0; pid_vi0=$(server_pid_of vi0 2>/dev/null)
+    [ -n "$pid_vi0" ] && kill -0 "$pid_vi0" 2>/dev/null || problems+="vi0 has no live server"$'\n'
+    "$VDPA" dev del vi0 || problems+="dev del vi0 failed"$'\n'
+    problems+=$(gone vi0 "$pid_vi0")
+  else
+    outcome="interrupted (exit $rc): $err"
+    [ "$rc" = 1 ] || problems+="exit status $rc, not 1"$'\n'
+    printf '%s' "$err" | grep -q "interrupted by SIG$signal" ||
+      problems+="stderr does not say it was interrupted"$'\n'
+    problems+=$(gone vi0 "")  # no pid: servers() below
+  fi
+  sleep 0.2  # a server stopping on its own would be gone by now
+  [ "$(servers)" == "$before_servers" ] || problems+="servers now: $(servers | tr '\n' ' ')"$'\n'
+  if [ -z "$problems" ]; then tap_ok "$description"; echo "$outcome" | tap_diag
+  else
+    tap_not_ok "$description"; { printf '%s' "$problems"; echo "$outcome"; } | tap_diag
+    # Clean up for the cases after this one.
+    "$VDPA" dev del vi0 >/dev/null 2>&1
+    for pid in $(servers); do printf '%s\n' $before_servers | grep -qx "$pid" || kill "$pid"; done
+    sleep 1
+    # VDUSE_DESTROY_DEV: _IOW(0x81, 3, char[256]).
+    [ -e /sys/class/vduse/vi0 ] && python3 -c '
+import fcntl, sys
+fcntl.ioctl(open("/dev/vduse/control", "rb"), 0x41008103, sys.argv[1].encode().ljust(256, b"\0"))' vi0 2>/dev/null
+    rm -f /run/vdpa/served/vi0.json
+  fi
+}
+interrupted_add "SIGTERM to dev add while its server starts: nothing left, or a complete device" \
+  TERM pid /dev/vduse/vi0
+interrupted_add "the terminal's SIGINT to dev add's group while its server starts" \
+  INT group /dev/vduse/vi0
+interrupted_add "the terminal's SIGHUP to dev add's group while its server starts" \
+  HUP group /dev/vduse/vi0
+interrupted_add "SIGTERM to dev add while its vDPA device binds" \
+  TERM pid /sys/bus/vdpa/devices/vi0
+
 # No vduse module: say which module. Put back from the VM image's copy.
 VDUSE_MODULE=$VDPA_VM_IMAGE/modules/vduse.ko
 if [ ! -f "$VDUSE_MODULE" ]; then
