@@ -290,8 +290,35 @@ interrupted_add "SIGTERM to dev add while its vDPA device binds" \
   TERM pid /sys/bus/vdpa/devices/vi0
 
 # No vduse module: say which module. Put back from the VM image's copy.
+# The module can be unloaded only while nothing holds it. Linux 7.3.4
+# (trixie-backports' stock kernel) leaks a reference each time a VDUSE
+# device that was on the vDPA bus before is added again: measured here,
+# /sys/module/vduse/refcnt, a qemu-storage-daemon disk added and deleted
+# three times, then stopped, no VDUSE device left: 0 before, 2 after; one
+# add and delete: 0 after; a refused add (no such VDUSE device, name
+# taken, mac): nothing. The vm-newest scripts before this one re-add
+# their disks, so vduse stays in use until the VM reboots, with no device,
+# no server and no open /dev/vduse file. Inferred cause (from the patch,
+# not from Debian's source): in "vduse: add vq group asid support" (Eugenio
+# Perez, v8 posted 2025-10-30) vdpa_dev_add() creates the IOVA domain of
+# every address space on each add, where 6.12 reuses dev->domain, and
+# overwrites the previous one without destroying it; a domain holds an
+# anonymous-inode file whose file_operations belong to the vduse module.
+# 6.12 does not leak (vduse-blk-cli passes its rmmod case in suite vm). Where the module is held, its absence is shown through
+# what vdpa looks at, /dev/vduse/control, hidden in a mount namespace of
+# its own: the same check, the same message, nothing else differs.
 VDUSE_MODULE=$VDPA_VM_IMAGE/modules/vduse.ko
-if [ ! -f "$VDUSE_MODULE" ]; then
+vduse_refcnt=$(cat /sys/module/vduse/refcnt)
+if [ "$vduse_refcnt" != 0 ]; then
+  echo "vduse is held (refcnt $vduse_refcnt) with VDUSE devices [$(ls /sys/class/vduse | grep -vx control | tr '\n' ' ')]: /dev/vduse/control hidden instead of rmmod" | tap_diag
+  before_show=$("$VDPA" -j dev show)
+  before_servers=$(servers)
+  refused "no vduse module (held by the kernel: /dev/vduse/control hidden): the message names it" \
+    "/dev/vduse/control does not exist: the kernel module vduse is not loaded \(modprobe vduse\)" \
+    unshare -m bash -c 'mount -t tmpfs none /dev/vduse && exec "$0" dev add name vbad mgmtdev vduse file "$1"' \
+    "$VDPA" "$work/good.img"
+  check "outside that namespace /dev/vduse/control is still there" test -c /dev/vduse/control
+elif [ ! -f "$VDUSE_MODULE" ]; then
   tap_not_ok "vduse.ko in the VM image ($VDUSE_MODULE)"
 elif rmmod vduse; then
   before_show=$("$VDPA" -j dev show)
@@ -302,6 +329,6 @@ elif rmmod vduse; then
   insmod "$VDUSE_MODULE"
   check "the vduse module is back" test -e /dev/vduse/control
 else
-  tap_not_ok "rmmod vduse (to test its absence)"
+  tap_not_ok "rmmod vduse (to test its absence; refcnt was 0)"
 fi
 tap_done
