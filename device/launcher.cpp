@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "launcher.hpp"
 
+#include "held_signals.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -64,6 +66,7 @@ DeviceError launch_server(const std::string &server_exe, std::vector<std::string
     if (child < 0)
         return DeviceError{errno, std::string("fork: ") + std::strerror(errno)};
     if (child == 0) {
+        detach_child_from_signals();
         dup2(errors[1], 2);
         execv(server_exe.c_str(), argv.data());
         std::fprintf(stderr, "cannot run %s: %s", server_exe.c_str(), std::strerror(errno));

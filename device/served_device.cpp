@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "served_device.hpp"
 
+#include "held_signals.hpp"
 #include "launcher.hpp"
 #include "net/net_config.hpp"
 #include "served_record.hpp"
@@ -183,6 +184,13 @@ Result<pid_t> start_server(const ServedDeviceRequest &request)
     }
     return pid;
 }
+
+// What a held signal ended, once what was made is undone.
+Error interrupted(HeldSignals &held, int signal, const std::string &name, std::string undone)
+{
+    held.answered();
+    return Error::system(EINTR, "dev add of " + quoted(name) + " interrupted by " +
+                                    signal_name(signal) + ": " + undone);
 }
 
 } // namespace
@@ -191,20 +199,45 @@ Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
                               const BindOptions &options)
 {
     const std::string &name = device_name(request.backend);
+    // From here to the end a signal only marks the add interrupted: each
+    // step runs to its end, and what was made is undone at the next check.
+    HeldSignals held;
     if (auto checked = check_before_serving(host, request.backend, name); !checked)
         return std::move(checked).error();
+    if (auto signal = held.arrived())
+        return interrupted(held, *signal, name, "nothing was made yet");
 
     auto started = start_server(request);
     if (!started)
         return std::move(started).error();
     const pid_t pid = *started;
+    if (auto signal = held.arrived()) {
+        if (auto stopped = stop_server(pid, name); !stopped)
+            return interrupted(held, *signal, name,
+                               "stopping its server failed: " + stopped.error().message);
+        return interrupted(held, *signal, name, "its server stopped again: nothing is left");
+    }
 
     NewDevice device;
     device.name = name;
     device.mgmtdev = MgmtDevHandle{"", "vduse"};
     DeviceAddition addition = host.add_device(device, request.driver, options);
-    if (addition.ok())
-        return addition.added;
+    if (addition.ok()) {
+        const std::optional<int> signal = held.arrived();
+        if (!signal)
+            return addition.added;
+        // Complete, but not wanted any more: taken apart like dev del (not
+        // forced: a process that opened it already keeps it).
+        DeviceDeletion deletion = host.delete_device(name);
+        if (!deletion.ok())
+            return interrupted(held, *signal, name,
+                               "deleting it again failed (" + deletion.deleted.error().message +
+                                   "), so it is left complete, with its server");
+        if (auto stopped = stop_server(pid, name); !stopped)
+            return interrupted(held, *signal, name,
+                               "its vDPA device deleted again, but: " + stopped.error().message);
+        return interrupted(held, *signal, name, "the device deleted again: nothing is left");
+    }
 
     Error error = !addition.added ? addition.added.error() : addition.bound->error();
     if (addition.deleted && !*addition.deleted) {

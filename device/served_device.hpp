@@ -12,7 +12,11 @@
 // VDUSE device, for a NIC the TAP if missing, and answers the kernel),
 // then the vDPA device and its driver. When a step fails, the steps before
 // it are undone: no vDPA device, no VDUSE device, no process, no record,
-// no TAP it created is left.
+// no TAP it created is left. SIGINT, SIGTERM and SIGHUP are held
+// meanwhile (held_signals.hpp): one that arrives lets the step in progress
+// finish, then what was made is undone and the add fails with EINTR,
+// "interrupted by SIG...". The server runs in a process group of its own,
+// so the terminal's signals reach only the command.
 //
 // Deleting, in the order the kernel needs (VDUSE.md): the vDPA device
 // (Host's guarded delete), then the server (SIGTERM: it closes its fd,
