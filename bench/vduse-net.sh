@@ -25,7 +25,6 @@ IPERF=${IPERF:-$(command -v iperf3)}
 work=$(mktemp -d)
 cleanup() {
   "$VDPA" dev del bn0 2>/dev/null
-  [ -f "$work/bn0.pid" ] && kill -TERM "$(cat "$work/bn0.pid")" 2>/dev/null
   for ns in bench-tap bench-va bench-vb; do ip netns del $ns 2>/dev/null; done
   sleep 0.5
   rm -rf "$work"
@@ -33,9 +32,9 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the pairs -------------------------------------------------------------
-"$SERVER" --name bn0 --tap btap0 --inflight "$work/bn0.inflight" --detach \
-  --pidfile "$work/bn0.pid" || exit 1
-"$VDPA" dev add name bn0 mgmtdev vduse driver virtio_vdpa || exit 1
+# The product's path: vdpa starts its server (SERVER is the one beside it
+# in the build tree) and returns once the netdev exists.
+"$VDPA" dev add name bn0 mgmtdev vduse tap btap0 driver virtio_vdpa || exit 1
 for try in $(seq 50); do
   for d in /sys/bus/vdpa/devices/bn0/virtio*/net/*; do [ -e "$d" ] && nd=${d##*/}; done
   [ -n "${nd:-}" ] && break
@@ -81,14 +80,18 @@ else:
     print(f'{s["bytes"]} {s["bits_per_second"]:.0f}')
 PY
 }
-# The vDPA netdev is the client, the TAP's namespace the server.
-ours_tcp=$(measure bench-tap - "$nd" | cut -d' ' -f2)
-veth_tcp=$(measure bench-va bench-vb bveth1 | cut -d' ' -f2)
-ours_pps=$(measure bench-tap - "$nd" -u -l 64 -b 0 | cut -d' ' -f2)
-veth_pps=$(measure bench-va bench-vb bveth1 -u -l 64 -b 0 | cut -d' ' -f2)
-python3 - "$ours_tcp" "$veth_tcp" "$ours_pps" "$veth_pps" <<'PY'
+# The vDPA netdev is the client, the TAP's namespace the server. Rounds
+# alternate (ours, veth) so that drift in a noisy machine hits both.
+for round in $(seq "${ROUNDS:-2}"); do
+  ours_tcp=$(measure bench-tap - "$nd" | cut -d' ' -f2)
+  veth_tcp=$(measure bench-va bench-vb bveth1 | cut -d' ' -f2)
+  ours_pps=$(measure bench-tap - "$nd" -u -l 64 -b 0 | cut -d' ' -f2)
+  veth_pps=$(measure bench-va bench-vb bveth1 -u -l 64 -b 0 | cut -d' ' -f2)
+  python3 - "$round" "$ours_tcp" "$veth_tcp" "$ours_pps" "$veth_pps" <<'PY'
 import sys
-o_tcp, v_tcp, o_pps, v_pps = (float(x or 0) for x in sys.argv[1:])
-print(f"TCP   ours {o_tcp / 1e9:.3f} Gbit/s   veth {v_tcp / 1e9:.3f} Gbit/s   ratio {o_tcp / v_tcp if v_tcp else 0:.2f}")
-print(f"UDP64 ours {o_pps:,.0f} pps   veth {v_pps:,.0f} pps   ratio {o_pps / v_pps if v_pps else 0:.2f}")
+r = sys.argv[1]
+o_tcp, v_tcp, o_pps, v_pps = (float(x or 0) for x in sys.argv[2:])
+print(f"round {r} TCP   ours {o_tcp / 1e9:.3f} Gbit/s   veth {v_tcp / 1e9:.3f} Gbit/s   ratio {o_tcp / v_tcp if v_tcp else 0:.2f}")
+print(f"round {r} UDP64 ours {o_pps:,.0f} pps   veth {v_pps:,.0f} pps   ratio {o_pps / v_pps if v_pps else 0:.2f}")
 PY
+done

@@ -183,7 +183,7 @@ refused "queue_size 2048 (over the limit)" "^Error: queue_size must be a power o
 refused "blk_size 1000" "^Error: blk_size must be a power of two" add file "$work/good.img" blk_size 1000
 refused "backend keywords with mgmtdev vdpasim_blk" "need mgmtdev vduse.*not \"vdpasim_blk\"" \
   "$VDPA" dev add name vbad mgmtdev vdpasim_blk file "$work/good.img"
-refused "tuning keywords without a backend" "configure a backend: give one \(file PATH\)" \
+refused "tuning keywords without a backend" "configure a backend: give one \(file PATH or tap IFNAME\)" \
   add queues 2
 refused "mac with a file backend" "mac, mtu, max_vqp and device_features do not apply" \
   add file "$work/good.img" mac 02:00:00:00:00:01
