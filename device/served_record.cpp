@@ -34,6 +34,22 @@ std::string served_record_path(const std::string &name, const std::string &direc
     return directory + "/" + name + ".json";
 }
 
+std::string write_file_atomically(const std::string &path, const std::string &text)
+{
+    const std::string temporary = path + ".tmp";
+    const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return "cannot write " + temporary + ": " + std::strerror(errno);
+    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    close(fd);
+    if (!written || rename(temporary.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        unlink(temporary.c_str());
+        return "cannot write " + path + ": " + why;
+    }
+    return {};
+}
+
 std::string write_served_record(const std::string &name, const ServedRecord &record,
                                 const std::string &directory)
 {
@@ -47,18 +63,7 @@ std::string write_served_record(const std::string &name, const ServedRecord &rec
     const std::string text =
         json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     const std::string path = served_record_path(name, directory);
-    const std::string temporary = path + ".tmp";
-    const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return "cannot write " + temporary + ": " + std::strerror(errno);
-    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    close(fd);
-    if (!written || rename(temporary.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        unlink(temporary.c_str());
-        return "cannot write " + path + ": " + why;
-    }
-    return {};
+    return write_file_atomically(path, text);
 }
 
 void remove_served_record(const std::string &name, const std::string &directory)

@@ -30,8 +30,13 @@ inline constexpr const char *served_record_dir = "/run/vdpa/served";
 std::string served_record_path(const std::string &name,
                                const std::string &directory = served_record_dir);
 
-// Written to a temporary file and renamed, so a reader sees all or none.
+// TEXT into PATH through a temporary file renamed over it, so a reader
+// sees all or none (the record, and the launch settings beside it).
 // Returns an error message, empty on success.
+std::string write_file_atomically(const std::string &path, const std::string &text);
+
+// Written with write_file_atomically. Returns an error message, empty on
+// success.
 std::string write_served_record(const std::string &name, const ServedRecord &record,
                                 const std::string &directory = served_record_dir);
 void remove_served_record(const std::string &name,

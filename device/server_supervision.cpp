@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "server_supervision.hpp"
 
+#include "served_record.hpp"
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -126,18 +128,7 @@ std::string write_launch_settings(const std::string &name, const BlkOptions &opt
         mkdir("/run/vdpa", 0755);
     mkdir(directory.c_str(), 0755);
     const std::string path = launch_settings_path(name, directory);
-    const std::string temporary = path + ".tmp";
-    const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return "cannot write " + temporary + ": " + std::strerror(errno);
-    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    close(fd);
-    if (!written || rename(temporary.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        unlink(temporary.c_str());
-        return "cannot write " + path + ": " + why;
-    }
-    return {};
+    return write_file_atomically(path, text);
 }
 
 void remove_launch_settings(const std::string &name, const std::string &directory)
