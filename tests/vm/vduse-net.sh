@@ -205,7 +205,12 @@ check "ping6 from the VM after the link came back" ping_tap "$nd"
 # Killed in the middle of a TCP transfer: frames in flight are lost, TCP
 # sends them again once the restarted server carries traffic.
 paced_transfer_start "$nd"
-sleep 1
+# The sender is a Python started in the namespace: under TCG its first
+# bytes can take more than a second. Kill only once some have arrived.
+for try in $(seq 100); do
+  [ "$(stat -c %s "$work/received-paced" 2>/dev/null || echo 0)" -gt 0 ] && break
+  sleep 0.1
+done
 killed=$(cat "$work/vn0.pid")
 check "a TCP transfer from the namespace is under way" paced_transfer_running
 check "SIGKILL the server during the transfer" kill -KILL "$killed"
