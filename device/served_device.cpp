@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <unistd.h>
 #include <variant>
 
@@ -143,30 +144,55 @@ const std::string &device_name(const ServedBackend &backend)
                       backend);
 }
 
-// Starts the server as `request` says and returns its pid. A block
-// server's settings are written first (its unit reads them; a restart
-// needs them); only the block server has a unit, so a network server is
-// always detached.
+// What differs between the two servers: their settings, unit and launcher.
+std::string write_settings(const ServedBackend &backend)
+{
+    return std::visit(
+        [](const auto &options) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(options)>, ServerOptions>)
+                return write_launch_settings(options.name, options.blk);
+            else
+                return write_launch_settings(options.name, options.net);
+        },
+        backend);
+}
+
+std::string server_unit(const ServedBackend &backend)
+{
+    if (const auto *blk = std::get_if<ServerOptions>(&backend))
+        return blk_server_unit(blk->name);
+    return net_server_unit(std::get<NetServerOptions>(backend).name);
+}
+
+DeviceError launch(const ServedDeviceRequest &request, pid_t &pid)
+{
+    if (const auto *blk = std::get_if<ServerOptions>(&request.backend))
+        return launch_blk_server(request.server_exe, *blk, pid);
+    return launch_net_server(request.server_exe, std::get<NetServerOptions>(request.backend),
+                             pid);
+}
+
+Error not_an_instance(const std::string &name)
+{
+    return Error::invalid("the device name " + quoted(name) +
+                          " cannot be a systemd unit instance: under systemd, served "
+                          "devices are named with letters, digits and \":_.-\"");
+}
+
+// Starts the server as `request` says and returns its pid. Its settings
+// are written first: its unit reads them, a restart needs them, and
+// `state show` reads queue_size from them.
 Result<pid_t> start_server(const ServedDeviceRequest &request)
 {
     const std::string &name = device_name(request.backend);
     pid_t pid = 0;
-    const auto *blk = std::get_if<ServerOptions>(&request.backend);
-    if (!blk) {
-        if (auto e = launch_net_server(request.server_exe,
-                                       std::get<NetServerOptions>(request.backend), pid))
-            return Error::invalid(server_message(e.message));
-        return pid;
-    }
-    const std::string problem = write_launch_settings(name, blk->blk);
+    const std::string problem = write_settings(request.backend);
     if (request.supervision == Supervision::systemd) {
-        const std::string unit = blk_server_unit(name);
+        const std::string unit = server_unit(request.backend);
         if (!problem.empty())
             return Error::system(EIO, problem);
         if (unit.empty())
-            return Error::invalid("the device name " + quoted(name) +
-                                  " cannot be a systemd unit instance: under systemd, served "
-                                  "devices are named with letters, digits and \":_.-\"");
+            return not_an_instance(name);
         if (auto e = start_unit(request.systemctl, unit)) {
             remove_launch_settings(name);
             return Error::system(e.code ? e.code : EIO, e.message);
@@ -178,7 +204,7 @@ Result<pid_t> start_server(const ServedDeviceRequest &request)
     }
     // Detached, a path the settings cannot hold is still served; only a
     // restart after the server is killed then starts from the defaults.
-    if (auto e = launch_blk_server(request.server_exe, *blk, pid)) {
+    if (auto e = launch(request, pid)) {
         remove_launch_settings(name);
         return Error::invalid(server_message(e.message));
     }
@@ -251,13 +277,9 @@ Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
     return error;
 }
 
-Result<void> restart_served_blk_server(const ServedDeviceRequest &request)
+Result<void> restart_served_server(const ServedDeviceRequest &request)
 {
-    const auto *blk = std::get_if<ServerOptions>(&request.backend);
-    if (!blk)
-        return Error::make(ErrorKind::unsupported, 0,
-                           "restarting a TAP-backed device's server is not supported yet");
-    const std::string &name = blk->name;
+    const std::string &name = device_name(request.backend);
     if (geteuid() != 0)
         return Error::system(EACCES, "serving a VDUSE device needs root: cannot open " +
                                          std::string(vduse_control_path));
@@ -265,13 +287,15 @@ Result<void> restart_served_blk_server(const ServedDeviceRequest &request)
         return Error::invalid("there is no VDUSE device " + quoted(name) + " to take over");
     if (live_served_record(name))
         return Error::invalid("a server already serves " + quoted(name));
+    if (std::holds_alternative<NetServerOptions>(request.backend))
+        if (auto checked = check_net_host(); !checked)
+            return checked;
     if (request.supervision == Supervision::systemd) {
         // The unit may have given up restarting it (its start limit).
-        const std::string unit = blk_server_unit(name);
+        const std::string unit = server_unit(request.backend);
         if (unit.empty())
-            return Error::invalid("the device name " + quoted(name) +
-                                  " cannot be a systemd unit instance");
-        if (auto problem = write_launch_settings(name, blk->blk); !problem.empty())
+            return not_an_instance(name);
+        if (auto problem = write_settings(request.backend); !problem.empty())
             return Error::system(EIO, problem);
         if (auto e = restart_unit(request.systemctl, unit))
             return Error::system(e.code ? e.code : EIO, e.message);

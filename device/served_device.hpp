@@ -43,8 +43,8 @@ struct ServedDeviceRequest {
     ServedBackend backend;
     std::string server_exe; // the vdpa-blk-server or vdpa-net-server binary
     std::optional<BusDriver> driver;
-    // systemd: the server runs as vdpa-blk-server@NAME.service (the
-    // caller decides, from /run/systemd/system, never from the
+    // systemd: the server runs as vdpa-blk-server@NAME.service or
+    // vdpa-net-server@NAME.service (the caller decides, from /run/systemd/system, never from the
     // environment), started with `systemctl` (its path).
     Supervision supervision = Supervision::detached;
     std::string systemctl;
@@ -60,10 +60,11 @@ Result<Ack> add_served_device(Host &host, const ServedDeviceRequest &request,
 
 // A served device whose server is gone (killed): a new server, started as
 // the first one was (request.supervision), takes the VDUSE device over and
-// finishes its requests in flight. Errors: ErrorKind::invalid_argument
-// when there is no such VDUSE device to take over, or a server already
-// serves it; the server's own, as for add_served_device.
-Result<void> restart_served_blk_server(const ServedDeviceRequest &request);
+// finishes its requests in flight (a NIC's TAP stays the one it had).
+// Errors: ErrorKind::invalid_argument when there is no such VDUSE device
+// to take over, or a server already serves it; for a NIC, those of the
+// tun module check; the server's own, as for add_served_device.
+Result<void> restart_served_server(const ServedDeviceRequest &request);
 
 // Host::delete_device, then the server a live record names, then the VDUSE
 // device. A device without a record (another program serves it) is only

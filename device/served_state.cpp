@@ -2,6 +2,7 @@
 #include "served_state.hpp"
 
 #include "served_device.hpp"
+#include "net/net_config.hpp"
 #include "served_record.hpp"
 
 #include <kernel-uapi/virtio.hpp>
@@ -46,6 +47,34 @@ ServedDeviceRequest blk_request(const ServingSetup &setup, const DeviceSpec &dev
     return request;
 }
 
+// The same for a network server: its TAP, and the MAC, MTU and queue size
+// the file gives (a MAC left out is the server's choice, once, at
+// creation; a restarted server keeps the one the device has).
+ServedDeviceRequest net_request(const ServingSetup &setup, const DeviceSpec &device)
+{
+    NetServerOptions server;
+    server.name = device.name;
+    server.net.tap = *device.backend.tap;
+    if (device.mac)
+        server.net.mac = device.mac->octets;
+    if (device.mtu)
+        server.net.mtu = *device.mtu;
+    if (device.backend.queue_size)
+        server.net.queue_size = *device.backend.queue_size;
+    ServedDeviceRequest request;
+    request.backend = std::move(server);
+    request.server_exe = setup.net_server_exe;
+    request.driver = device.driver;
+    request.supervision = setup.supervision;
+    request.systemctl = setup.systemctl;
+    return request;
+}
+
+ServedDeviceRequest served_request(const ServingSetup &setup, const DeviceSpec &device)
+{
+    return device.backend.tap ? net_request(setup, device) : blk_request(setup, device);
+}
+
 void describe(HostState &host)
 {
     for (HostDevice &device : host.devices) {
@@ -63,7 +92,12 @@ void describe(HostState &host)
                                                     device.spec.device_features,
                                                     settings ? &*settings : nullptr);
         } else if (record->backend == "tap") {
+            // mac and mtu are the kernel's (the device's configuration);
+            // the queue size only its server's settings tell.
             device.spec.backend.tap = record->target;
+            auto settings = read_net_launch_settings(device.spec.name);
+            if (settings && settings->tap == record->target)
+                device.spec.backend.queue_size = static_cast<std::uint16_t>(settings->queue_size);
         } else {
             continue;
         }
@@ -73,12 +107,14 @@ void describe(HostState &host)
 
 std::string unservable(const ServingSetup &setup, const DeviceSpec &device)
 {
-    if (device.backend.tap)
-        // `dev add ... tap` creates them, but state's keys for a NIC
-        // (mac, mtu) are not carried to the network server yet: shown,
-        // not created.
-        return "creating TAP-backed devices is not supported yet by state apply "
-               "(use vdpa dev add ... tap)";
+    if (device.backend.tap) {
+        if (access(setup.net_server_exe.c_str(), X_OK) != 0)
+            return "the network server " + setup.net_server_exe +
+                   " is not there (vdpa was built without liburing)";
+        // Refused in the plan, so that nothing changes; the tun module is
+        // checked when the server starts (opening it may load it).
+        return vduse_net_kernel_problem(kernel_release());
+    }
     if (access(setup.blk_server_exe.c_str(), X_OK) != 0)
         return "the block server " + setup.blk_server_exe +
                " is not there (vdpa was built without liburing)";
@@ -118,10 +154,7 @@ DeviceServing served_device_hooks(const ServingSetup &setup)
     hooks.unservable = [setup](const DeviceSpec &device) { return unservable(setup, device); };
     hooks.create = [setup](Host &host, const DeviceSpec &device,
                            const BindOptions &options) -> Result<void> {
-        if (!device.backend.file)
-            return Error::make(ErrorKind::unsupported, 0,
-                               "creating TAP-backed devices is not supported yet");
-        auto added = add_served_device(host, blk_request(setup, device), options);
+        auto added = add_served_device(host, served_request(setup, device), options);
         if (!added)
             return std::move(added).error();
         return {};
@@ -134,10 +167,7 @@ DeviceServing served_device_hooks(const ServingSetup &setup)
         return {};
     };
     hooks.restart = [setup](Host &, const DeviceSpec &device) -> Result<void> {
-        if (!device.backend.file)
-            return Error::make(ErrorKind::unsupported, 0,
-                               "restarting TAP-backed devices' servers is not supported yet");
-        return restart_served_blk_server(blk_request(setup, device));
+        return restart_served_server(served_request(setup, device));
     };
     return hooks;
 }

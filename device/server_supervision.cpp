@@ -117,18 +117,63 @@ std::string launch_settings_text(const BlkOptions &o)
            "FILE=" + double_quoted(o.path) + "\nOPTIONS=\"" + options + "\"\n";
 }
 
-std::string write_launch_settings(const std::string &name, const BlkOptions &options,
-                                  const std::string &directory)
+std::string launch_settings_text(const NetOptions &o)
 {
-    const std::string text = launch_settings_text(options);
+    if (o.tap.find('\n') != std::string::npos)
+        return {};
+    std::string options =
+        "--mtu " + std::to_string(o.mtu) + " --queue-size " + std::to_string(o.queue_size);
+    if (o.mac)
+        options += " --mac " + format_mac(*o.mac);
+    return "# Written by vdpa: the settings of this device's vdpa-net-server\n"
+           "TAP=" + double_quoted(o.tap) + "\nOPTIONS=\"" + options + "\"\n";
+}
+
+namespace {
+
+std::string write_settings_text(const std::string &name, const std::string &text,
+                                const std::string &directory)
+{
     if (text.empty())
-        return "a file name with a newline cannot be written in " +
+        return "a name with a newline cannot be written in " +
                launch_settings_path(name, directory);
     if (directory == launch_settings_dir)
         mkdir("/run/vdpa", 0755);
     mkdir(directory.c_str(), 0755);
+    return write_file_atomically(launch_settings_path(name, directory), text);
+}
+
+// The settings file's text, when the file is one we could have written;
+// nullopt when missing, too large, not root's (or the reader's), or
+// writable by others: anyone else's could make us start a server on their
+// choice of file or interface.
+std::optional<std::string> read_settings_text(const std::string &name,
+                                              const std::string &directory)
+{
     const std::string path = launch_settings_path(name, directory);
-    return write_file_atomically(path, text);
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > max_settings_bytes)
+        return std::nullopt;
+    if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+        return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
+std::string write_launch_settings(const std::string &name, const BlkOptions &options,
+                                  const std::string &directory)
+{
+    return write_settings_text(name, launch_settings_text(options), directory);
+}
+
+std::string write_launch_settings(const std::string &name, const NetOptions &options,
+                                  const std::string &directory)
+{
+    return write_settings_text(name, launch_settings_text(options), directory);
 }
 
 void remove_launch_settings(const std::string &name, const std::string &directory)
@@ -182,26 +227,84 @@ std::optional<BlkOptions> parse_launch_settings(const std::string &text)
 std::optional<BlkOptions> read_launch_settings(const std::string &name,
                                                const std::string &directory)
 {
-    const std::string path = launch_settings_path(name, directory);
-    struct stat st {};
-    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > max_settings_bytes)
-        return std::nullopt;
-    // Anyone else's file could make us start a server on their choice of file.
-    if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
-        return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_launch_settings(text.str());
+    auto text = read_settings_text(name, directory);
+    return text ? parse_launch_settings(*text) : std::nullopt;
 }
 
-std::string blk_server_unit(const std::string &name)
+std::optional<NetOptions> parse_net_launch_settings(const std::string &text)
+{
+    NetOptions o;
+    bool has_tap = false, has_options = false;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        if (line.rfind("TAP=", 0) == 0) {
+            auto tap = unquoted(std::string_view(line).substr(4));
+            if (!tap || tap->empty())
+                return std::nullopt;
+            o.tap = *tap;
+            has_tap = true;
+        } else if (line.rfind("OPTIONS=", 0) == 0) {
+            auto options = unquoted(std::string_view(line).substr(8));
+            if (!options)
+                return std::nullopt;
+            std::istringstream words(*options);
+            std::string word, value;
+            while (words >> word) {
+                if (!(words >> value))
+                    return std::nullopt;
+                if (word == "--mac") {
+                    o.mac = parse_mac(value);
+                    if (!o.mac)
+                        return std::nullopt;
+                    continue;
+                }
+                std::uint32_t *target = word == "--mtu"          ? &o.mtu
+                                        : word == "--queue-size" ? &o.queue_size
+                                                                 : nullptr;
+                if (!target || !parse_number(value, *target))
+                    return std::nullopt;
+            }
+            has_options = true;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (!has_tap || !has_options)
+        return std::nullopt;
+    return o;
+}
+
+std::optional<NetOptions> read_net_launch_settings(const std::string &name,
+                                                   const std::string &directory)
+{
+    auto text = read_settings_text(name, directory);
+    return text ? parse_net_launch_settings(*text) : std::nullopt;
+}
+
+namespace {
+
+std::string server_unit(std::string_view server, const std::string &name)
 {
     if (name.empty() || name.front() == '.' ||
         name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                "0123456789:_.-") != std::string::npos)
         return {};
-    return "vdpa-blk-server@" + name + ".service";
+    return std::string(server) + "@" + name + ".service";
+}
+
+} // namespace
+
+std::string blk_server_unit(const std::string &name)
+{
+    return server_unit("vdpa-blk-server", name);
+}
+
+std::string net_server_unit(const std::string &name)
+{
+    return server_unit("vdpa-net-server", name);
 }
 
 DeviceError start_unit(const std::string &systemctl, const std::string &unit)

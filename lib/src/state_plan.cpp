@@ -113,11 +113,14 @@ bool is_served(const DeviceSpec& device)
 }
 
 // A device with the keys a state file gives it: a served device's
-// features are its server's choice, and a block device has no net keys.
+// features are its server's choice, a TAP-backed one has one queue pair
+// (the kernel reports max_vqp 1), and a block device has no net keys.
 DeviceSpec as_shown(DeviceSpec device)
 {
     if (is_served(device))
         device.device_features.reset();
+    if (device.backend.tap)
+        device.max_vqp.reset();
     if (device.backend.file) {
         device.mac.reset();
         device.mtu.reset();
@@ -322,7 +325,11 @@ StatePlan plan_state(const StateSpec& desired, const HostState& host, const Plan
             }
             restarts.push_back(std::move(action));
         }
-        auto differences = fixed_differences(want, have.spec, host.can_change_mac);
+        // The vduse management device has no attribute-set operation: a
+        // served NIC's MAC is in the configuration its server created it
+        // with, so another MAC is another device.
+        auto differences = fixed_differences(want, have.spec,
+                                             host.can_change_mac && !is_vduse(have.spec));
         if (!differences.empty()) {
             PlannedAction action;
             action.kind = Kind::recreate;

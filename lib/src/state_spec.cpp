@@ -30,6 +30,8 @@ constexpr std::string_view vduse_mgmtdev = "vduse";
 constexpr std::uint64_t max_served_queues = 64;
 constexpr std::uint64_t min_served_queue_size = 2, max_served_queue_size = 1024;
 constexpr std::uint64_t min_served_blk_size = 512, max_served_blk_size = 65536;
+// The network server's (device/net/net_config.hpp), as `dev add ... tap`.
+constexpr std::uint16_t min_served_mtu = 68;
 // A network interface name: IFNAMSIZ less the NUL.
 constexpr std::size_t max_interface_name = 15;
 
@@ -343,11 +345,28 @@ private:
                             "a device with a backing file is a block device: mac, mtu, "
                             "max_vqp and device_features do not apply");
         if (entry.contains("tap"))
+            check_net_values(device, at);
+        if (entry.contains("tap"))
             for (std::string_view key : {"max_vqp", "device_features"})
                 if (entry.contains(std::string(key)))
                     problem(at + "." + std::string(key),
                             "does not apply to a TAP-backed device: its server sets the "
                             "features and serves one queue pair");
+    }
+
+    // What the network server refuses beyond the general rules: it puts
+    // the MAC and MTU in the device's configuration at creation.
+    void check_net_values(const DeviceSpec& device, const std::string& at)
+    {
+        if (device.mac && (device.mac->octets[0] & 1))
+            problem(at + ".mac", "invalid MAC address " + device.mac->to_string() +
+                                     ": a multicast address cannot be a device's");
+        else if (device.mac && *device.mac == MacAddress{})
+            problem(at + ".mac", "invalid MAC address 00:00:00:00:00:00");
+        if (device.mtu && *device.mtu < min_served_mtu)
+            problem(at + ".mtu", "invalid value " + std::to_string(*device.mtu) +
+                                     ": a TAP-backed device's MTU is " +
+                                     std::to_string(min_served_mtu) + " to 65535");
     }
 
     void check_unique(const StateSpec& spec)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //
 // A served device's launch settings (/run/vdpa/served/NAME.conf): what
-// vdpa-blk-server@.service reads as its EnvironmentFile, and what a
+// vdpa-blk-server@.service and vdpa-net-server@.service read as their
+// EnvironmentFile, and what a
 // restart and `vdpa state show` read back. Untrusted input like the
 // record; a path with the characters systemd's double quotes treat
 // specially comes back as it went in.
@@ -90,8 +91,54 @@ TEST(BlkServerUnit, NamesThatAreInstances)
 {
     EXPECT_EQ(blk_server_unit("vb0"), "vdpa-blk-server@vb0.service");
     EXPECT_EQ(blk_server_unit("disk-1.a:b_c"), "vdpa-blk-server@disk-1.a:b_c.service");
-    for (const char *name : {"", ".hidden", "a b", "a@b", "a\\x2d", "ä"})
+    EXPECT_EQ(net_server_unit("vt0"), "vdpa-net-server@vt0.service");
+    for (const char *name : {"", ".hidden", "a b", "a@b", "a\\x2d", "ä"}) {
         EXPECT_EQ(blk_server_unit(name), "") << name;
+        EXPECT_EQ(net_server_unit(name), "") << name;
+    }
+}
+
+// A network server's settings: the TAP, MTU, queue size, and the MAC only
+// when one was asked for.
+TEST_F(LaunchSettingsTest, NetRoundTrip)
+{
+    NetOptions options;
+    options.tap = "tap-0";
+    options.mtu = 9000;
+    options.queue_size = 512;
+    EXPECT_EQ(launch_settings_text(options),
+              "# Written by vdpa: the settings of this device's vdpa-net-server\n"
+              "TAP=\"tap-0\"\n"
+              "OPTIONS=\"--mtu 9000 --queue-size 512\"\n");
+    ASSERT_EQ(write_launch_settings("vt0", options, dir_), "");
+    auto read = read_net_launch_settings("vt0", dir_);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->tap, "tap-0");
+    EXPECT_EQ(read->mtu, 9000u);
+    EXPECT_EQ(read->queue_size, 512u);
+    EXPECT_FALSE(read->mac);
+    // Not a block server's.
+    EXPECT_FALSE(read_launch_settings("vt0", dir_));
+
+    options.mac = MacBytes{0x52, 0x54, 0, 0x12, 0x34, 0x56};
+    ASSERT_EQ(write_launch_settings("vt0", options, dir_), "");
+    read = read_net_launch_settings("vt0", dir_);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->mac, options.mac);
+
+    ASSERT_EQ(write_launch_settings("vb0", BlkOptions{"/d"}, dir_), "");
+    EXPECT_FALSE(read_net_launch_settings("vb0", dir_));
+}
+
+TEST_F(LaunchSettingsTest, OnlyOurNetFormatIsRead)
+{
+    for (const char *text :
+         {"TAP=\"t\"\n", "OPTIONS=\"--mtu 1500\"\n", "TAP=t\nOPTIONS=\"\"\n",
+          "TAP=\"t\"\nOPTIONS=\"--mtu x\"\n", "TAP=\"t\"\nOPTIONS=\"--mac zz\"\n",
+          "TAP=\"t\"\nOPTIONS=\"--mtu\"\n", "TAP=\"t\"\nOPTIONS=\"--queues 1\"\n",
+          "TAP=\"t\"\nOPTIONS=\"\"\nFILE=\"/d\"\n"})
+        EXPECT_FALSE(parse_net_launch_settings(text)) << text;
+    EXPECT_TRUE(parse_net_launch_settings("# c\nTAP=\"t\"\nOPTIONS=\"\"\n"));
 }
 
 // Only what is known: the kernel's block attributes first, the offered

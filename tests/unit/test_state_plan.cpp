@@ -338,6 +338,91 @@ TEST(StatePlan, AStoppedServerIsRestartedFirst)
     EXPECT_EQ(*without.actions[0].refused, Kind::restart_server);
 }
 
+// A TAP-backed device as describe() leaves it: the kernel's mac, mtu and
+// max_vqp (1: no MQ), the record's TAP, the settings' queue size.
+HostDevice served_nic(std::string name, std::string tap)
+{
+    HostDevice device;
+    device.spec = wanted(std::move(name), "vduse");
+    device.spec.mac = mac(7);
+    device.spec.mtu = 1400;
+    device.spec.max_vqp = 1;
+    device.spec.device_features = 0x3'0001'0028ULL;
+    device.spec.driver = BusDriver::virtio_vdpa;
+    device.spec.backend.tap = std::move(tap);
+    device.spec.backend.queue_size = 256;
+    return device;
+}
+
+DeviceServing serving_all()
+{
+    DeviceServing serving;
+    serving.unservable = [](const DeviceSpec&) { return std::string(); };
+    return serving;
+}
+
+TEST(StatePlan, ATapDeviceAsShownPlansNothing)
+{
+    DeviceServing serving = serving_all();
+    PlanOptions options;
+    options.serving = &serving;
+    HostState host = host_with({served_nic("vt0", "tap0")});
+    StateSpec shown = state_spec_of(host);
+    // The keys `dev add ... tap` takes: no device_features, no max_vqp.
+    const DeviceSpec& vt0 = shown.devices[0];
+    EXPECT_FALSE(vt0.device_features);
+    EXPECT_FALSE(vt0.max_vqp);
+    EXPECT_EQ(*vt0.backend.tap, "tap0");
+    EXPECT_EQ(*vt0.mac, mac(7));
+    EXPECT_EQ(*vt0.mtu, 1400);
+    EXPECT_EQ(*vt0.backend.queue_size, 256);
+    EXPECT_TRUE(plan_state(shown, host, options).actions.empty());
+    DeviceSpec bare = wanted("vt0", "vduse");
+    bare.backend.tap = "tap0";
+    EXPECT_TRUE(plan_state({{bare}}, host, options).actions.empty());
+}
+
+// The vduse management device cannot set attributes: another MAC is a new
+// device, even on a kernel that changes other devices' MACs in place.
+TEST(StatePlan, AnotherMacRecreatesATapDevice)
+{
+    DeviceServing serving = serving_all();
+    PlanOptions options;
+    options.serving = &serving;
+    HostState host = host_with({served_nic("vt0", "tap0")});
+    ASSERT_TRUE(host.can_change_mac);
+    DeviceSpec want = wanted("vt0", "vduse");
+    want.backend.tap = "tap0";
+    want.mac = mac(8);
+    auto plan = plan_state({{want}}, host, options);
+    ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::recreate, "vt0"}}));
+    const PlannedAction& action = plan.actions[0];
+    EXPECT_EQ(action.differences,
+              std::vector<std::string>{"mac 02:00:00:00:00:07 -> 02:00:00:00:00:08"});
+    // What the file leaves out is kept: the MTU, the queue size, the driver.
+    EXPECT_EQ(*action.target.mtu, 1400);
+    EXPECT_EQ(*action.target.backend.queue_size, 256);
+    EXPECT_EQ(*action.target.driver, BusDriver::virtio_vdpa);
+    EXPECT_FALSE(action.target.max_vqp);
+    EXPECT_FALSE(action.target.device_features);
+}
+
+TEST(StatePlan, AStoppedNetServerIsRestartedWithWhatTheDeviceHas)
+{
+    DeviceServing serving = serving_all();
+    PlanOptions options;
+    options.serving = &serving;
+    HostDevice have = served_nic("vt0", "tap0");
+    have.server_stopped = true;
+    DeviceSpec want = wanted("vt0", "vduse");
+    want.backend.tap = "tap0";
+    auto plan = plan_state({{want}}, host_with({have}), options);
+    ASSERT_EQ(summary(plan), (decltype(summary(plan)){{Kind::restart_server, "vt0"}}));
+    EXPECT_EQ(*plan.actions[0].target.mac, mac(7));
+    EXPECT_EQ(*plan.actions[0].target.mtu, 1400);
+    EXPECT_EQ(plan.actions[0].target.backend, have.spec.backend);
+}
+
 TEST(StatePlan, AMissingManagementDeviceIsARefusal)
 {
     auto plan = plan_state({{wanted("p0", "pci/0000:65:00.2")}}, host_with({}));

@@ -7,6 +7,7 @@
 #include <vdpa/state.hpp>
 
 #include "blk/blk_config.hpp"
+#include "net/net_config.hpp"
 
 namespace vdpa {
 namespace {
@@ -179,6 +180,35 @@ TEST(StateSpec, BackendLimitsAreTheServers)
     EXPECT_TRUE(served(R"("blk_size": 65536)").ok());
     EXPECT_FALSE(served(R"("blk_size": 131072)").ok());
     EXPECT_FALSE(served(R"("blk_size": 1000)").ok());
+}
+
+// The network server's own rules (device/net/net_config.hpp), as
+// `dev add ... tap` applies them: a unicast, non-zero MAC; its MTU range;
+// its queue sizes.
+TEST(StateSpec, TapLimitsAreTheServers)
+{
+    auto tap = [](std::string keys) {
+        return read_state_spec(R"({"devices": [{"name": "t", "mgmtdev": "vduse", "tap": "t0", )" +
+                               keys + "}]}");
+    };
+    EXPECT_TRUE(tap(R"("mac": "52:54:00:12:34:56")").ok());
+    EXPECT_EQ(locations(tap(R"("mac": "01:00:5e:00:00:01")")),
+              std::vector<std::string>{"devices[0].mac"});
+    EXPECT_NE(message_at(tap(R"("mac": "01:00:5e:00:00:01")"), "devices[0].mac").find("multicast"),
+              std::string::npos);
+    EXPECT_EQ(locations(tap(R"("mac": "00:00:00:00:00:00")")),
+              std::vector<std::string>{"devices[0].mac"});
+    EXPECT_TRUE(tap(R"("mtu": )" + std::to_string(device::net_min_mtu)).ok());
+    EXPECT_EQ(locations(tap(R"("mtu": )" + std::to_string(device::net_min_mtu - 1))),
+              std::vector<std::string>{"devices[0].mtu"});
+    EXPECT_TRUE(tap(R"("mtu": )" + std::to_string(device::net_max_mtu)).ok());
+    EXPECT_TRUE(tap(R"("queue_size": )" + std::to_string(device::net_max_queue_size)).ok());
+    EXPECT_EQ(locations(tap(R"("queue_size": )" + std::to_string(device::net_max_queue_size * 2))),
+              std::vector<std::string>{"devices[0].queue_size"});
+    // A simulator's device may have them all the same.
+    EXPECT_TRUE(read_state_spec(R"({"devices": [{"name": "n", "mgmtdev": "vdpasim_net",
+        "mac": "01:00:5e:00:00:01", "mtu": 60}]})")
+                    .ok());
 }
 
 // As `dev add` refuses them beside a backend.
