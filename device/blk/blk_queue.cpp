@@ -5,6 +5,10 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/vfs.h>
 
 namespace vdpa::device {
 
@@ -16,8 +20,19 @@ constexpr std::uint64_t tag_kick = 1ull << 32;
 constexpr std::uint64_t tag_stop = 2ull << 32;
 } // namespace
 
-BlkQueue::BlkQueue(MemoryMap &memory, int file, const BlkDisk &disk)
-    : queue_(memory), file_(file), disk_(disk)
+BlkIo blk_io_for(int file)
+{
+    struct stat st {};
+    struct statfs fs {};
+    // A block device node sits on devtmpfs: only regular files count.
+    if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode) || fstatfs(file, &fs) != 0)
+        return BlkIo::ring;
+    const auto type = static_cast<unsigned long>(fs.f_type);
+    return type == TMPFS_MAGIC || type == RAMFS_MAGIC ? BlkIo::in_thread : BlkIo::ring;
+}
+
+BlkQueue::BlkQueue(MemoryMap &memory, int file, const BlkDisk &disk, BlkIo io)
+    : queue_(memory), file_(file), disk_(disk), io_(io)
 {
 }
 
@@ -58,6 +73,18 @@ void BlkQueue::complete(std::uint16_t head, std::uint8_t status, std::uint32_t w
     ++completed_;
 }
 
+void BlkQueue::transfer_in_thread(std::uint16_t head)
+{
+    const BlkRequest &r = slots_[head].request;
+    const auto count = static_cast<int>(r.data.size());
+    const auto offset = static_cast<off_t>(r.offset);
+    const ssize_t n = r.op == BlkOp::read ? preadv(file_, r.data.data(), count, offset)
+                                          : pwritev(file_, r.data.data(), count, offset);
+    // As from the ring: a short transfer inside the file is an error underneath.
+    const bool ok = n >= 0 && static_cast<std::uint64_t>(n) == r.length;
+    complete(head, ok ? blk::s_ok : blk::s_ioerr, r.written_on_success);
+}
+
 void BlkQueue::start(std::uint16_t head)
 {
     Slot &slot = slots_[head];
@@ -69,6 +96,10 @@ void BlkQueue::start(std::uint16_t head)
     BlkRequest &r = slot.request;
     if (r.op == BlkOp::done) {
         complete(head, r.status_value, r.written_on_success);
+        return;
+    }
+    if (io_ == BlkIo::in_thread && (r.op == BlkOp::read || r.op == BlkOp::write)) {
+        transfer_in_thread(head);
         return;
     }
     io_uring_sqe *sqe = next_sqe();

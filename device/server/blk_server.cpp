@@ -129,7 +129,7 @@ DeviceError BlkServer::start_queues(bool recovering)
         q->memory = std::make_unique<MemoryMap>(
             [this](std::uint64_t iova, MemoryRegion &r) { return device_.map_iotlb(iova, r); },
             &VduseDevice::unmap_iotlb);
-        q->blk = std::make_unique<BlkQueue>(*q->memory, file_, disk_);
+        q->blk = std::make_unique<BlkQueue>(*q->memory, file_, disk_, blk_io_for(file_));
         if (auto problem = q->blk->init(info.num); !problem.empty())
             return DeviceError{EIO, problem};
         InflightQueueLog &log = inflight_.queue(i);

@@ -2,7 +2,8 @@
 //
 // virtio-blk requests through BlkQueue and its io_uring against a
 // temporary file: every request type, the checks on driver-supplied
-// sectors and lengths, and read-only.
+// sectors and lengths, and read-only; reads and writes also in the queue's
+// thread (BlkIo::in_thread), and which files get that.
 #include "blk/blk_config.hpp"
 #include "blk/blk_queue.hpp"
 
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <string>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,10 +76,10 @@ struct Bench {
     std::unique_ptr<BlkQueue> queue;
     std::uint16_t next_desc = 0;
 
-    explicit Bench(bool readonly = false)
+    explicit Bench(bool readonly = false, BlkIo io = BlkIo::ring)
     {
         disk.readonly = readonly;
-        queue = std::make_unique<BlkQueue>(driver.map(), file.fd(), disk);
+        queue = std::make_unique<BlkQueue>(driver.map(), file.fd(), disk, io);
         EXPECT_EQ(queue->init(16), "");
         EXPECT_EQ(queue->virtqueue().start(driver.addresses(), true, true, 0, nullptr), "");
     }
@@ -292,6 +294,88 @@ TEST(BlkQueue, ResubmitRunsLoggedChainsAgain)
         b.queue->reap(true);
     EXPECT_EQ(b.status(status), blk::s_ok);
     EXPECT_EQ(b.file.byte(3 * 512), 0x42);
+}
+
+TEST(BlkQueue, InThreadReadReturnsFileBytesAtOnce)
+{
+    Bench b(false, BlkIo::in_thread);
+    auto data = b.driver.alloc(8192);
+    auto status = b.request(blk::t_in, 3, data, 8192, true);
+    b.queue->process_available();
+    EXPECT_EQ(b.queue->in_flight(), 0u); // nothing left for the ring
+    EXPECT_EQ(b.status(status), blk::s_ok);
+    for (std::uint64_t i = 0; i < 8192; i += 511)
+        EXPECT_EQ(b.driver.at<std::uint8_t>(data + i), TempFile::pattern(3 * 512 + i));
+    EXPECT_EQ(b.driver.used_idx(), 1);
+    EXPECT_EQ(b.driver.used_elem(0).len, 8193u);
+}
+
+TEST(BlkQueue, InThreadWritesAndFlushAllComplete)
+{
+    Bench b(false, BlkIo::in_thread);
+    std::vector<std::uint64_t> statuses;
+    for (int i = 0; i < 4; ++i) { // 3 descriptors each, of 16
+        auto data = b.driver.alloc(512, static_cast<std::uint8_t>(0x20 + i));
+        statuses.push_back(b.request(blk::t_out, static_cast<std::uint64_t>(i), data, 512, false));
+    }
+    statuses.push_back(b.request(blk::t_flush, 0, 0, 0, false)); // still through the ring
+    b.run();
+    for (auto s : statuses)
+        EXPECT_EQ(b.status(s), blk::s_ok);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(b.file.byte(512ull * i + 100), 0x20 + i);
+    EXPECT_EQ(b.driver.used_idx(), 5);
+}
+
+TEST(BlkQueue, InThreadReadOnlyAndBeyondEndStillRefused)
+{
+    Bench ro(true, BlkIo::in_thread);
+    auto data = ro.driver.alloc(512, 0x99);
+    auto status = ro.request(blk::t_out, 0, data, 512, false);
+    ro.run();
+    EXPECT_EQ(ro.status(status), blk::s_ioerr);
+    EXPECT_EQ(ro.file.byte(0), TempFile::pattern(0));
+
+    Bench b(false, BlkIo::in_thread);
+    auto far = b.driver.alloc(1024);
+    auto far_status = b.request(blk::t_in, disk_bytes / 512 - 1, far, 1024, true);
+    b.run();
+    EXPECT_EQ(b.status(far_status), blk::s_ioerr);
+}
+
+TEST(BlkQueue, InThreadFailedTransferIsIoError)
+{
+    // A backing fd that refuses the transfer: a pipe's read end, which
+    // pwritev cannot write (EBADF or ESPIPE).
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    Bench broken(false, BlkIo::in_thread);
+    broken.queue = std::make_unique<BlkQueue>(broken.driver.map(), fds[0], broken.disk,
+                                              BlkIo::in_thread);
+    ASSERT_EQ(broken.queue->init(16), "");
+    ASSERT_EQ(broken.queue->virtqueue().start(broken.driver.addresses(), true, true, 0, nullptr),
+              "");
+    auto data = broken.driver.alloc(512, 0x11);
+    auto status = broken.request(blk::t_out, 0, data, 512, false);
+    broken.run();
+    EXPECT_EQ(broken.status(status), blk::s_ioerr);
+    EXPECT_EQ(broken.driver.used_elem(0).len, 1u);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+TEST(BlkQueue, InThreadForMemoryFilesOnly)
+{
+    const int memory = memfd_create("test_blk_queue", MFD_CLOEXEC); // shmem: tmpfs
+    ASSERT_GE(memory, 0);
+    EXPECT_EQ(blk_io_for(memory), BlkIo::in_thread);
+    close(memory);
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    EXPECT_EQ(blk_io_for(fds[0]), BlkIo::ring); // not a regular file
+    close(fds[0]);
+    close(fds[1]);
+    EXPECT_EQ(blk_io_for(-1), BlkIo::ring);
 }
 
 TEST(BlkConfig, OptionsChecked)
