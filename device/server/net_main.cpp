@@ -10,101 +10,48 @@
 // when the device goes away), an existing one is attached. Readiness,
 // --detach, SIGTERM and taking over a device a killed server left are as
 // for vdpa-blk-server (server/lifecycle.hpp).
-#include "server/lifecycle.hpp"
 #include "server/net_server.hpp"
-
-#include <charconv>
-#include <cstdio>
-#include <string_view>
-#include <unistd.h>
+#include "server/server_main.hpp"
 
 using namespace vdpa::device;
 
-namespace {
-
-constexpr const char *program = "vdpa-net-server";
-
-[[noreturn]] void usage_error(const std::string &message) { exit_with_error(program, message); }
-
-std::uint32_t parse_number(std::string_view option, std::string_view text)
-{
-    std::uint32_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size())
-        usage_error(std::string(option) + " needs a number, not \"" + std::string(text) + "\"");
-    return value;
-}
-
-struct Arguments {
-    NetServerOptions server;
-    bool detach = false;
-    std::string pidfile;
-};
-
-Arguments parse(int argc, char **argv)
-{
-    Arguments a;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        auto value = [&]() -> std::string_view {
-            if (i + 1 >= argc)
-                usage_error(std::string(arg) + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--name") {
-            a.server.name = value();
-        } else if (arg == "--tap") {
-            a.server.net.tap = value();
-        } else if (arg == "--mac") {
-            const std::string text(value());
-            a.server.net.mac = parse_mac(text);
-            if (!a.server.net.mac)
-                usage_error("\"" + text + "\" is not a MAC address (six hex octets, ':' between)");
-        } else if (arg == "--mtu") {
-            a.server.net.mtu = parse_number(arg, value());
-        } else if (arg == "--queue-size") {
-            a.server.net.queue_size = parse_number(arg, value());
-        } else if (arg == "--inflight") {
-            a.server.inflight_path = value();
-        } else if (arg == "--detach") {
-            a.detach = true;
-        } else if (arg == "--pidfile") {
-            a.pidfile = value();
-        } else {
-            usage_error("unknown argument \"" + std::string(arg) + "\"");
-        }
-    }
-    if (a.server.name.empty() || a.server.net.tap.empty())
-        usage_error("--name and --tap are required");
-    // Checked before anything is made, so bad input leaves nothing behind.
-    if (auto problem = check_net_options(a.server.net); !problem.empty())
-        usage_error(problem);
-    return a;
-}
-
-} // namespace
-
 int main(int argc, char **argv)
 {
-    Arguments args = parse(argc, argv);
-    if (args.detach)
-        detach_from_caller(program);
-    const int signal_fd = block_stop_signals();
+    constexpr const char *program = "vdpa-net-server";
+    NetServerOptions options;
+    NetOptions &net = options.net;
+    const ProcessOptions process = read_server_arguments(
+        program, argc, argv, options.name, options.inflight_path,
+        [&](std::string_view option, const OptionValue &value) {
+            if (option == "--tap") {
+                net.tap = value();
+            } else if (option == "--mac") {
+                const std::string text(value());
+                net.mac = parse_mac(text);
+                if (!net.mac)
+                    exit_with_error(program, "\"" + text +
+                                                 "\" is not a MAC address (six hex octets, ':' between)");
+            } else if (option == "--mtu") {
+                net.mtu = number_option(program, option, value());
+            } else if (option == "--queue-size") {
+                net.queue_size = number_option(program, option, value());
+            } else {
+                return false;
+            }
+            return true;
+        });
+    if (options.name.empty() || net.tap.empty())
+        exit_with_error(program, "--name and --tap are required");
+    // Checked before anything is made, so bad input leaves nothing behind.
+    if (auto problem = check_net_options(net); !problem.empty())
+        exit_with_error(program, problem);
 
-    NetServer server(args.server);
-    if (auto e = server.start()) {
-        std::fprintf(stderr, "%s: %s\n", program, e.message.c_str());
-        server.abandon();
-        return 1;
-    }
-    if (server.reconnected())
-        std::fprintf(stderr, "%s: serving %s as %s (reconnected)\n", program,
-                     args.server.net.tap.c_str(), args.server.name.c_str());
-    else
-        std::fprintf(stderr, "%s: serving %s as %s, MAC %s, MTU %u\n", program,
-                     args.server.net.tap.c_str(), args.server.name.c_str(),
-                     format_mac(server.mac()).c_str(), args.server.net.mtu);
-    report_ready(program, args.server.name, {"tap", args.server.net.tap, getpid()},
-                 args.pidfile);
-    return serve_until_stopped(program, args.server.name, server, signal_fd, args.pidfile);
+    return run_server<NetServer>(
+        program, options, process, {"tap", net.tap, 0},
+        std::function<std::string(const NetServer &)>([&](const NetServer &server) {
+            if (server.reconnected())
+                return "serving " + net.tap + " as " + options.name + " (reconnected)";
+            return "serving " + net.tap + " as " + options.name + ", MAC " +
+                   format_mac(server.mac()) + ", MTU " + std::to_string(net.mtu);
+        }));
 }

@@ -98,6 +98,55 @@ refusal_problems() {
   fi
 }
 
+# Devices vdpa serves itself (vdpa-blk-server, vdpa-net-server).
+#
+# processes_named COMM: the pids of the processes called COMM, one per
+# line (from /proc: no pgrep needed).
+processes_named() {
+  local comm
+  for comm in /proc/[0-9]*/comm; do
+    [ "$(cat "$comm" 2>/dev/null)" = "$1" ] && { comm=${comm%/comm}; echo "${comm#/proc/}"; }
+  done
+}
+# served_pid NAME: the server_pid `vdpa -j -d dev show NAME` reports.
+served_pid() {
+  "$VDPA" -j -d dev show "$1" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["dev"][sys.argv[1]]["server_pid"])' "$1"
+}
+# served_gone NAME PID: no vDPA device, no VDUSE device, no process PID,
+# no served record.
+served_gone() {
+  [ ! -e "/sys/bus/vdpa/devices/$1" ] || { echo "vDPA device $1 remains"; return 1; }
+  [ ! -e "/sys/class/vduse/$1" ] || { echo "/sys/class/vduse/$1 remains"; return 1; }
+  [ ! -e "/dev/vduse/$1" ] || { echo "/dev/vduse/$1 remains"; return 1; }
+  ! kill -0 "$2" 2>/dev/null || { echo "process $2 remains"; return 1; }
+  [ ! -e "/run/vdpa/served/$1.json" ] || { echo "its record remains"; return 1; }
+}
+# refused_add DESCRIPTION ERE COMMAND...: one TAP line for a refused add:
+# exit 1, stderr matches ERE, and nothing changed: `dev show` is still
+# $before_show, /sys/class/vduse has only control, the processes called
+# $SERVER_COMM are still $before_servers, no served record; and, when the
+# script defines refused_add_leftovers, that prints nothing.
+refused_add() {
+  local description=$1 pattern=$2; shift 2
+  local err rc problems=
+  err=$("$@" 2>&1 >/dev/null); rc=$?
+  [ "$rc" = 1 ] || problems+="exit status $rc"$'\n'
+  printf '%s' "$err" | grep -qE -- "$pattern" || problems+="message does not match /$pattern/"$'\n'
+  [ "$("$VDPA" -j dev show)" == "$before_show" ] || problems+="dev show changed"$'\n'
+  [ -z "$(ls -A /sys/class/vduse | grep -vx control)" ] ||
+    problems+="/sys/class/vduse: $(ls -A /sys/class/vduse | tr '\n' ' ')"$'\n'
+  [ "$(processes_named "$SERVER_COMM")" == "$before_servers" ] ||
+    problems+="servers now: $(processes_named "$SERVER_COMM" | tr '\n' ' ')"$'\n'
+  [ -z "$(ls -A /run/vdpa/served 2>/dev/null)" ] || problems+="a record is left"$'\n'
+  local leftovers=
+  declare -F refused_add_leftovers >/dev/null && leftovers=$(refused_add_leftovers)
+  [ -z "$leftovers" ] || problems+="$leftovers"$'\n'
+  if [ -z "$problems" ]; then tap_ok "$description"
+  else tap_not_ok "$description"; { printf '%s' "$problems"; printf 'stderr: %s\n' "$err"; } | tap_diag; fi
+}
+
 # VDUSE block devices served by qemu-storage-daemon: the vDPA devices a
 # stock kernel (no simulators) can have.
 #

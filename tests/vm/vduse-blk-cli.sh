@@ -13,6 +13,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 DRIVER=${1:?the vhost-vdpa-blk test driver}
 FIO=${FIO:-/usr/bin/fio}
+SERVER_COMM=vdpa-blk-server  # for refused_add
 reset_state
 
 work=$(mktemp -d)
@@ -27,13 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The pids of every vdpa-blk-server, one per line (from /proc: no pgrep needed).
-servers() {
-  local comm
-  for comm in /proc/[0-9]*/comm; do
-    [ "$(cat "$comm" 2>/dev/null)" = vdpa-blk-server ] && { comm=${comm%/comm}; echo "${comm#/proc/}"; }
-  done
-}
 # The disk virtio_vdpa made of device NAME, right away: dev add returned
 # only once it existed.
 disk_now() {
@@ -42,21 +36,6 @@ disk_now() {
     [ -e "$d" ] && { echo "${d##*/}"; return 0; }
   done
   return 1
-}
-# gone NAME PID: no vDPA device, no VDUSE device, no process, no record.
-gone() {
-  [ ! -e "/sys/bus/vdpa/devices/$1" ] || { echo "vDPA device $1 remains"; return 1; }
-  [ ! -e "/sys/class/vduse/$1" ] || { echo "/sys/class/vduse/$1 remains"; return 1; }
-  [ ! -e "/dev/vduse/$1" ] || { echo "/dev/vduse/$1 remains"; return 1; }
-  ! kill -0 "$2" 2>/dev/null || { echo "process $2 remains"; return 1; }
-  [ ! -e "/run/vdpa/served/$1.json" ] || { echo "its record remains"; return 1; }
-}
-# The server_pid `vdpa -j -d dev show NAME` reports.
-server_pid_of() {
-  "$VDPA" -j -d dev show "$1" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)["dev"][sys.argv[1]]
-print(d["server_pid"])' "$1"
 }
 
 # --- virtio_vdpa: two queues, one command -----------------------------------
@@ -70,7 +49,7 @@ check "it reads back the file's bytes" \
   bash -c 'dd if=/dev/$0 bs=1M iflag=direct status=none | cmp - "$1"' "$vd" "$work/disk0.orig"
 check "two queues reach blk-mq" bash -c '[ "$(ls /sys/block/$0/mq | wc -l)" = 2 ]' "$vd"
 check "it is writable (/sys/block/$vd/ro is 0)" bash -c '[ "$(cat /sys/block/$0/ro)" = 0 ]' "$vd"
-pid0=$(server_pid_of vc0)
+pid0=$(served_pid vc0)
 check "dev show -d (JSON) names the file and a live vdpa-blk-server ($pid0)" \
   bash -c '"$VDPA" -j -d dev show vc0 | python3 -c "
 import json, sys
@@ -90,7 +69,7 @@ check "the backing file verifies (fio verify_only on the file)" \
 check "beyond fio's range the file is unchanged" \
   cmp <(tail -c +$((16 << 20 + 1)) "$work/disk0.img") <(tail -c +$((16 << 20 + 1)) "$work/disk0.orig")
 check "dev del vc0" "$VDPA" dev del vc0
-check "nothing is left of vc0 (vDPA, VDUSE, process, record)" gone vc0 "$pid0"
+check "nothing is left of vc0 (vDPA, VDUSE, process, record)" served_gone vc0 "$pid0"
 
 # --- read-only, queue_size, blk_size -----------------------------------------
 head -c $((8 << 20)) /dev/urandom > "$work/disk1.img"
@@ -107,9 +86,9 @@ check "logical_block_size is 4096" \
 check "max_vq_size is 128" bash -c '"$VDPA" dev show vc1 | grep -q "max_vq_size 128"'
 check "writing to it fails" bash -c '! dd if=/dev/zero of=/dev/$0 bs=4k count=1 oflag=direct status=none' "$vd"
 check "the file is unchanged" cmp "$work/disk1.img" "$work/disk1.orig"
-pid1=$(server_pid_of vc1)
+pid1=$(served_pid vc1)
 check "dev del vc1" "$VDPA" dev del vc1
-check "nothing is left of vc1" gone vc1 "$pid1"
+check "nothing is left of vc1" served_gone vc1 "$pid1"
 
 # --- vhost_vdpa ----------------------------------------------------------------
 head -c $((4 << 20)) /dev/urandom > "$work/disk2.img"
@@ -136,9 +115,9 @@ check "and nothing else changed in the file" \
   bash -c 'cmp <(head -c 512000 "$0") <(head -c 512000 "$1") &&
            cmp <(tail -c +$((1096 * 512 + 1)) "$0") <(tail -c +$((1096 * 512 + 1)) "$1")' \
   "$work/disk2.img" "$work/disk2.orig"
-pid2=$(server_pid_of vc2)
+pid2=$(served_pid vc2)
 check "dev del vc2" "$VDPA" dev del vc2
-check "nothing is left of vc2" gone vc2 "$pid2"
+check "nothing is left of vc2" served_gone vc2 "$pid2"
 
 # --- bad input: message, exit 1, nothing left ------------------------------------
 head -c $((1 << 20)) /dev/zero > "$work/good.img"
@@ -147,74 +126,58 @@ head -c 4096 /dev/zero > "$work/locked.img"
 chmod 0000 "$work/locked.img"
 mkdir "$work/dir"
 before_show=$("$VDPA" -j dev show)
-before_servers=$(servers)
-# refused DESCRIPTION PATTERN COMMAND...: exit 1, stderr matches PATTERN,
-# and nothing changed: devices, /sys/class/vduse, processes, records.
-refused() {
-  local description=$1 pattern=$2; shift 2
-  local err rc problems=
-  err=$("$@" 2>&1 >/dev/null); rc=$?
-  [ "$rc" = 1 ] || problems+="exit status $rc"$'\n'
-  printf '%s' "$err" | grep -qE -- "$pattern" || problems+="message does not match /$pattern/"$'\n'
-  [ "$("$VDPA" -j dev show)" == "$before_show" ] || problems+="dev show changed"$'\n'
-  [ -z "$(ls -A /sys/class/vduse | grep -vx control)" ] ||
-    problems+="/sys/class/vduse: $(ls -A /sys/class/vduse | tr '\n' ' ')"$'\n'
-  [ "$(servers)" == "$before_servers" ] || problems+="servers now: $(servers | tr '\n' ' ')"$'\n'
-  [ -z "$(ls -A /run/vdpa/served 2>/dev/null)" ] || problems+="a record is left"$'\n'
-  if [ -z "$problems" ]; then tap_ok "$description"
-  else tap_not_ok "$description"; { printf '%s' "$problems"; printf 'stderr: %s\n' "$err"; } | tap_diag; fi
-}
+before_servers=$(processes_named "$SERVER_COMM")
 add() { "$VDPA" dev add name vbad mgmtdev vduse "$@"; }
-refused "a missing file" "^Error: cannot open $work/none.img: No such file or directory" \
+refused_add "a missing file" "^Error: cannot open $work/none.img: No such file or directory" \
   add file "$work/none.img"
-refused "an unreadable file (root without CAP_DAC_OVERRIDE)" \
+refused_add "an unreadable file (root without CAP_DAC_OVERRIDE)" \
   "^Error: cannot open $work/locked.img: Permission denied" \
   setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search \
   -- "$VDPA" dev add name vbad mgmtdev vduse file "$work/locked.img"
-refused "a directory" "^Error: .*$work/dir.*(directory|Is a directory)" add file "$work/dir"
-refused "a size that is not a multiple of the block size" \
+refused_add "a directory" "^Error: .*$work/dir.*(directory|Is a directory)" add file "$work/dir"
+refused_add "a size that is not a multiple of the block size" \
   "^Error: the backing file's size 1000 is not a multiple of the block size 512" add file "$work/odd.img"
-refused "queues 0" "^Error: queues must be between 1 and 64" add file "$work/good.img" queues 0
-refused "queues 65 (above the limit)" "^Error: queues must be between 1 and 64" add file "$work/good.img" queues 65
-refused "queue_size 100 (not a power of two)" "^Error: queue_size must be a power of two between 2 and 1024" \
+refused_add "queues 0" "^Error: queues must be between 1 and 64" add file "$work/good.img" queues 0
+refused_add "queues 65 (above the limit)" "^Error: queues must be between 1 and 64" add file "$work/good.img" queues 65
+refused_add "queue_size 100 (not a power of two)" "^Error: queue_size must be a power of two between 2 and 1024" \
   add file "$work/good.img" queue_size 100
-refused "queue_size 2048 (over the limit)" "^Error: queue_size must be a power of two between 2 and 1024" \
+refused_add "queue_size 2048 (over the limit)" "^Error: queue_size must be a power of two between 2 and 1024" \
   add file "$work/good.img" queue_size 2048
-refused "blk_size 1000" "^Error: blk_size must be a power of two" add file "$work/good.img" blk_size 1000
-refused "backend keywords with mgmtdev vdpasim_blk" "need mgmtdev vduse.*not \"vdpasim_blk\"" \
+refused_add "blk_size 1000" "^Error: blk_size must be a power of two" add file "$work/good.img" blk_size 1000
+refused_add "backend keywords with mgmtdev vdpasim_blk" "need mgmtdev vduse.*not \"vdpasim_blk\"" \
   "$VDPA" dev add name vbad mgmtdev vdpasim_blk file "$work/good.img"
-refused "tuning keywords without a backend" "configure a backend: give one \(file PATH or tap IFNAME\)" \
+refused_add "tuning keywords without a backend" "configure a backend: give one \(file PATH or tap IFNAME\)" \
   add queues 2
-refused "mac with a file backend" "mac, mtu, max_vqp and device_features do not apply" \
+refused_add "mac with a file backend" "mac, mtu, max_vqp and device_features do not apply" \
   add file "$work/good.img" mac 02:00:00:00:00:01
-refused "file given twice" "given more than once" add file "$work/good.img" file "$work/good.img"
-refused "file without a value" "needs a value \(PATH\)" add file
-refused "not root (uid 65534)" "needs root" \
+refused_add "file given twice" "given more than once" add file "$work/good.img" file "$work/good.img"
+refused_add "file without a value" "needs a value \(PATH\)" add file
+refused_add "not root (uid 65534)" "needs root" \
   setpriv --reuid=65534 --regid=65534 --clear-groups -- "$VDPA" dev add name vbad mgmtdev vduse file "$work/good.img"
 
 # A name already taken: by one of ours, and by a VDUSE device another program serves.
 check "dev add vt0 (for the taken-name cases)" \
   "$VDPA" dev add name vt0 mgmtdev vduse file "$work/good.img" driver none
 before_show=$("$VDPA" -j dev show)
-before_servers=$(servers)
-vt0_pid=$(server_pid_of vt0)
-taken() {  # like refused, but vt0 and its server stay
+before_servers=$(processes_named "$SERVER_COMM")
+vt0_pid=$(served_pid vt0)
+taken() {  # like refused_add, but vt0 and its server stay
   local err rc
   err=$("$VDPA" dev add name vt0 mgmtdev vduse file "$work/good.img" 2>&1); rc=$?
   [ "$rc" = 1 ] && printf '%s' "$err" | grep -q 'a vDPA device named "vt0" already exists' &&
-    [ "$("$VDPA" -j dev show)" == "$before_show" ] && [ "$(servers)" == "$before_servers" ] &&
+    [ "$("$VDPA" -j dev show)" == "$before_show" ] && [ "$(processes_named "$SERVER_COMM")" == "$before_servers" ] &&
     [ "$(ls /sys/class/vduse | grep -vx control)" = vt0 ] && kill -0 "$vt0_pid" ||
     { echo "rc $rc: $err"; return 1; }
 }
 check "a name already taken on the vDPA bus: refused, the device and its server untouched" taken
 check "dev del vt0" "$VDPA" dev del vt0
-check "nothing is left of vt0" gone vt0 "$vt0_pid"
+check "nothing is left of vt0" served_gone vt0 "$vt0_pid"
 if command -v qemu-storage-daemon >/dev/null && vduse_blk_export qd0 4; then
   before_show=$("$VDPA" -j dev show)
-  before_servers=$(servers)
+  before_servers=$(processes_named "$SERVER_COMM")
   err=$("$VDPA" dev add name qd0 mgmtdev vduse file "$work/good.img" 2>&1); rc=$?
   if [ "$rc" = 1 ] && printf '%s' "$err" | grep -q 'a VDUSE device named "qd0" already exists' &&
-     [ "$(servers)" == "$before_servers" ] && [ "$("$VDPA" -j dev show)" == "$before_show" ]; then
+     [ "$(processes_named "$SERVER_COMM")" == "$before_servers" ] && [ "$("$VDPA" -j dev show)" == "$before_show" ]; then
     tap_ok "a name a VDUSE device of another program has: refused, not taken over"
   else tap_not_ok "a name a VDUSE device of another program has"; echo "rc $rc: $err" | tap_diag; fi
 
@@ -238,7 +201,7 @@ fi
 # nothing (exit 1, "interrupted by SIG...") or, when it came too late to
 # matter, a complete device that dev del removes. vdpa runs in a session
 # of its own (setsid), as a foreground job has its own process group.
-before_servers=$(servers)
+before_servers=$(processes_named "$SERVER_COMM")
 # interrupted_add DESCRIPTION SIGNAL TARGET TRIGGER: SIGNAL goes to vdpa
 # (TARGET pid) or to its whole group (TARGET group) once TRIGGER exists.
 interrupted_add() {
@@ -253,25 +216,25 @@ interrupted_add() {
   if [ -e /sys/bus/vdpa/devices/vi0 ]; then
     outcome="the add had completed (exit $rc): a complete device"
     [ -n "$(disk_now vi0)" ] || problems+="vi0 exists but has no disk"$'\n'
-    local pid_vi0; pid_vi0=$(server_pid_of vi0 2>/dev/null)
+    local pid_vi0; pid_vi0=$(served_pid vi0 2>/dev/null)
     [ -n "$pid_vi0" ] && kill -0 "$pid_vi0" 2>/dev/null || problems+="vi0 has no live server"$'\n'
     "$VDPA" dev del vi0 || problems+="dev del vi0 failed"$'\n'
-    problems+=$(gone vi0 "$pid_vi0")
+    problems+=$(served_gone vi0 "$pid_vi0")
   else
     outcome="interrupted (exit $rc): $err"
     [ "$rc" = 1 ] || problems+="exit status $rc, not 1"$'\n'
     printf '%s' "$err" | grep -q "interrupted by SIG$signal" ||
       problems+="stderr does not say it was interrupted"$'\n'
-    problems+=$(gone vi0 "")  # no pid: servers() below
+    problems+=$(served_gone vi0 "")  # no pid: the processes below
   fi
   sleep 0.2  # a server stopping on its own would be gone by now
-  [ "$(servers)" == "$before_servers" ] || problems+="servers now: $(servers | tr '\n' ' ')"$'\n'
+  [ "$(processes_named "$SERVER_COMM")" == "$before_servers" ] || problems+="servers now: $(processes_named "$SERVER_COMM" | tr '\n' ' ')"$'\n'
   if [ -z "$problems" ]; then tap_ok "$description"; echo "$outcome" | tap_diag
   else
     tap_not_ok "$description"; { printf '%s' "$problems"; echo "$outcome"; } | tap_diag
     # Clean up for the cases after this one.
     "$VDPA" dev del vi0 >/dev/null 2>&1
-    for pid in $(servers); do printf '%s\n' $before_servers | grep -qx "$pid" || kill "$pid"; done
+    for pid in $(processes_named "$SERVER_COMM"); do printf '%s\n' $before_servers | grep -qx "$pid" || kill "$pid"; done
     sleep 1
     # VDUSE_DESTROY_DEV: _IOW(0x81, 3, char[256]).
     [ -e /sys/class/vduse/vi0 ] && python3 -c '
@@ -312,8 +275,8 @@ vduse_refcnt=$(cat /sys/module/vduse/refcnt)
 if [ "$vduse_refcnt" != 0 ]; then
   echo "vduse is held (refcnt $vduse_refcnt) with VDUSE devices [$(ls /sys/class/vduse | grep -vx control | tr '\n' ' ')]: /dev/vduse/control hidden instead of rmmod" | tap_diag
   before_show=$("$VDPA" -j dev show)
-  before_servers=$(servers)
-  refused "no vduse module (held by the kernel: /dev/vduse/control hidden): the message names it" \
+  before_servers=$(processes_named "$SERVER_COMM")
+  refused_add "no vduse module (held by the kernel: /dev/vduse/control hidden): the message names it" \
     "/dev/vduse/control does not exist: the kernel module vduse is not loaded \(modprobe vduse\)" \
     unshare -m bash -c 'mount -t tmpfs none /dev/vduse && exec "$0" dev add name vbad mgmtdev vduse file "$1"' \
     "$VDPA" "$work/good.img"
@@ -322,8 +285,8 @@ elif [ ! -f "$VDUSE_MODULE" ]; then
   tap_not_ok "vduse.ko in the VM image ($VDUSE_MODULE)"
 elif rmmod vduse; then
   before_show=$("$VDPA" -j dev show)
-  before_servers=$(servers)
-  refused "no vduse module: the message names it" \
+  before_servers=$(processes_named "$SERVER_COMM")
+  refused_add "no vduse module: the message names it" \
     "/dev/vduse/control does not exist: the kernel module vduse is not loaded \(modprobe vduse\)" \
     add file "$work/good.img"
   insmod "$VDUSE_MODULE"

@@ -50,12 +50,6 @@ disk_of() {
 server_ended() {
   ! kill -0 "$1" 2>/dev/null || { echo "process $1 still running after dev del"; return 1; }
 }
-gone() {  # NAME PID: no VDUSE device, no vDPA device, no process
-  [ ! -e "/sys/class/vduse/$1" ] || { echo "/sys/class/vduse/$1 remains"; return 1; }
-  [ ! -e "/dev/vduse/$1" ] || { echo "/dev/vduse/$1 remains"; return 1; }
-  [ ! -e "/sys/bus/vdpa/devices/$1" ] || { echo "vDPA device $1 remains"; return 1; }
-  ! kill -0 "$2" 2>/dev/null || { echo "process $2 remains"; return 1; }
-}
 
 # --- a disk with two queues --------------------------------------------------
 head -c $((64 << 20)) /dev/urandom > "$work/disk0.img"
@@ -85,7 +79,7 @@ check "the discarded range reads as zeroes in the file" \
 pid0=$(cat "$work/vb0.pid")
 check "vdpa dev del vb0" "$VDPA" dev del vb0
 check "dev del stopped the server" server_ended "$pid0"
-check "nothing is left (no /sys/class/vduse/vb0, no process)" gone vb0 "$pid0"
+check "nothing is left (no /sys/class/vduse/vb0, no process)" served_gone vb0 "$pid0"
 
 # --- read-only ---------------------------------------------------------------
 head -c $((16 << 20)) /dev/urandom > "$work/disk1.img"
@@ -101,7 +95,7 @@ check "the file is unchanged" cmp "$work/disk1.img" "$work/disk1.orig"
 pid1=$(cat "$work/vb1.pid")
 check "del vb1" "$VDPA" dev del vb1
 check "dev del stopped its server" server_ended "$pid1"
-check "nothing is left of vb1" gone vb1 "$pid1"
+check "nothing is left of vb1" served_gone vb1 "$pid1"
 
 # --- SIGKILL in the middle of a fio verify run --------------------------------
 head -c $((64 << 20)) /dev/zero > "$work/disk2.img"
@@ -125,5 +119,5 @@ check "the backing file holds what fio wrote" \
 pid2=$(cat "$work/vb2.pid")
 check "del vb2" "$VDPA" dev del vb2
 check "dev del stopped the restarted server" server_ended "$pid2"
-check "nothing is left of vb2" gone vb2 "$pid2"
+check "nothing is left of vb2" served_gone vb2 "$pid2"
 tap_done

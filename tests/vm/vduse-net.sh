@@ -17,6 +17,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 SERVER=${1:?the vdpa-net-server binary}
+SERVER_COMM=vdpa-net-server  # for refused_add
 reset_state
 [ -e /dev/net/tun ] || insmod /lib/modules/tun.ko 2>/dev/null || modprobe tun 2>/dev/null
 [ -e /dev/net/tun ] || { echo "1..0 # SKIP no tun module in this kernel"; exit 0; }
@@ -38,13 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-gone() {  # NAME PID: no VDUSE device, no vDPA device, no process, no record
-  [ ! -e "/sys/class/vduse/$1" ] || { echo "/sys/class/vduse/$1 remains"; return 1; }
-  [ ! -e "/dev/vduse/$1" ] || { echo "/dev/vduse/$1 remains"; return 1; }
-  [ ! -e "/sys/bus/vdpa/devices/$1" ] || { echo "vDPA device $1 remains"; return 1; }
-  ! kill -0 "$2" 2>/dev/null || { echo "process $2 remains"; return 1; }
-  [ ! -e "/run/vdpa/served/$1.json" ] || { echo "its record remains"; return 1; }
-}
 # The netdev of device NAME right away: dev add returned only once it existed.
 netdev_now() {
   local d
@@ -52,19 +46,6 @@ netdev_now() {
     [ -e "$d" ] && { echo "${d##*/}"; return 0; }
   done
   return 1
-}
-# The server_pid `vdpa -j -d dev show NAME` reports.
-server_pid_of() {
-  "$VDPA" -j -d dev show "$1" | python3 -c '
-import json, sys
-print(json.load(sys.stdin)["dev"][sys.argv[1]]["server_pid"])' "$1"
-}
-# The pids of every vdpa-net-server, one per line (from /proc).
-servers() {
-  local comm
-  for comm in /proc/[0-9]*/comm; do
-    [ "$(cat "$comm" 2>/dev/null)" = vdpa-net-server ] && { comm=${comm%/comm}; echo "${comm#/proc/}"; }
-  done
 }
 wait_for() { local try; for try in $(seq 100); do "$@" && return 0; sleep 0.1; done; "$@"; }
 carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
@@ -162,7 +143,7 @@ check "the netdev exists when dev add returns ($nd)" test -n "$nd" -a -e "/sys/c
 check "vtap0 exists, is a TAP" bash -c 'ip -d link show vtap0 | grep -q "tun type tap"'
 check "its MAC is 52:54:00:12:34:56" bash -c '[ "$(cat /sys/class/net/$0/address)" = 52:54:00:12:34:56 ]' "$nd"
 check "its MTU is 1400" bash -c '[ "$(cat /sys/class/net/$0/mtu)" = 1400 ]' "$nd"
-pid0=$(server_pid_of vn0)
+pid0=$(served_pid vn0)
 echo "$pid0" > "$work/vn0.pid"
 check "dev show -d (JSON) names the netdev, the TAP and a live vdpa-net-server ($pid0)" \
   bash -c '"$VDPA" -j -d dev show vn0 | python3 -c "
@@ -219,7 +200,7 @@ check "vtap0 survives its server (persistent)" in_ns ip link show vtap0
 check "the server starts again in $NS and takes the device over" \
   in_ns "$SERVER" --name vn0 --tap vtap0 --detach --pidfile "$work/vn0.pid"
 check "the restarted server is a new process" bash -c '[ "$(cat "$0")" != "$1" ]' "$work/vn0.pid" "$killed"
-check "dev show -d names the restarted server" test "$(server_pid_of vn0)" = "$(cat "$work/vn0.pid")"
+check "dev show -d names the restarted server" test "$(served_pid vn0)" = "$(cat "$work/vn0.pid")"
 paced_transfer_wait
 check "the TCP transfer across the restart arrives byte for byte" paced_transfer_arrived
 check "ping6 after the restart" ping_tap "$nd"
@@ -230,7 +211,7 @@ check "TCP from the namespace after the restart" tcp_transfer from_ns "$nd"
 pid0=$(cat "$work/vn0.pid")
 check "vdpa dev del vn0" "$VDPA" dev del vn0
 check "the netdev is gone" bash -c '! [ -e /sys/class/net/$0 ]' "$nd"
-check "nothing is left of vn0 (vDPA, VDUSE, process, record)" gone vn0 "$pid0"
+check "nothing is left of vn0 (vDPA, VDUSE, process, record)" served_gone vn0 "$pid0"
 check "the TAP it created is gone" bash -c '! ip netns exec '$NS' ip link show vtap0 2>/dev/null'
 
 # --- an existing TAP ------------------------------------------------------------
@@ -240,17 +221,17 @@ check "dev add vn1 tap vtap1 driver virtio_vdpa attaches the existing TAP" \
 nd1=$(netdev_now vn1)
 check "its netdev ($nd1) has the default MTU 1500 and a locally administered MAC" \
   bash -c '[ "$(cat /sys/class/net/$0/mtu)" = 1500 ] && [ $(( 0x$(cut -c1-2 /sys/class/net/$0/address) & 3 )) = 2 ]' "$nd1"
-pid1=$(server_pid_of vn1)
+pid1=$(served_pid vn1)
 before_show=$("$VDPA" -j dev show)
-before_servers=$(servers)
+before_servers=$(processes_named "$SERVER_COMM")
 err=$("$VDPA" dev add name vn2 mgmtdev vduse tap vtap1 2>&1); rc=$?
 if [ "$rc" = 1 ] && printf '%s' "$err" | grep -q "^Error: TAP vtap1 is in use by another process" &&
-   [ "$("$VDPA" -j dev show)" == "$before_show" ] && [ "$(servers)" == "$before_servers" ] &&
+   [ "$("$VDPA" -j dev show)" == "$before_show" ] && [ "$(processes_named "$SERVER_COMM")" == "$before_servers" ] &&
    [ ! -e /sys/class/vduse/vn2 ] && [ ! -e /run/vdpa/served/vn2.json ] && kill -0 "$pid1"; then
   tap_ok "a TAP another device serves: refused, nothing left, vn1 untouched"
 else tap_not_ok "a TAP another device serves"; echo "rc $rc: $err" | tap_diag; fi
 check "del vn1" "$VDPA" dev del vn1
-check "nothing is left of vn1" gone vn1 "$pid1"
+check "nothing is left of vn1" served_gone vn1 "$pid1"
 check "vtap1, which existed before, stays" ip link show vtap1
 ip link del vtap1
 
@@ -263,58 +244,42 @@ check "dev show -d names the chardev, the TAP and the server" \
   bash -c '"$VDPA" -d dev show vn2 | grep -q "driver vhost_vdpa .*chardev /dev/vhost-vdpa-[0-9]* .*tap vtap2 server_pid [0-9]"'
 check "dev config show: the MAC and MTU it serves" \
   bash -c '"$VDPA" dev config show vn2 | grep -q "mac [0-9a-f:]* link .*mtu 1500"'
-pid2=$(server_pid_of vn2)
+pid2=$(served_pid vn2)
 check "del vn2" "$VDPA" dev del vn2
-check "nothing is left of vn2" gone vn2 "$pid2"
+check "nothing is left of vn2" served_gone vn2 "$pid2"
 check "the TAP it created is gone" bash -c '! ip link show vtap2 2>/dev/null'
 
 # --- bad input to the command: message, exit 1, nothing left ----------------------
 before_show=$("$VDPA" -j dev show)
-before_servers=$(servers)
-# refused_cli DESCRIPTION ERE COMMAND...: exit 1, stderr matches, and
-# nothing changed: devices, /sys/class/vduse, processes, records, no
-# interface vbadtap.
-refused_cli() {
-  local description=$1 pattern=$2; shift 2
-  local err rc problems=
-  err=$("$@" 2>&1 >/dev/null); rc=$?
-  [ "$rc" = 1 ] || problems+="exit status $rc"$'\n'
-  printf '%s' "$err" | grep -qE -- "$pattern" || problems+="message does not match /$pattern/"$'\n'
-  [ "$("$VDPA" -j dev show)" == "$before_show" ] || problems+="dev show changed"$'\n'
-  [ -z "$(ls -A /sys/class/vduse | grep -vx control)" ] ||
-    problems+="/sys/class/vduse: $(ls -A /sys/class/vduse | tr '\n' ' ')"$'\n'
-  [ "$(servers)" == "$before_servers" ] || problems+="servers now: $(servers | tr '\n' ' ')"$'\n'
-  [ -z "$(ls -A /run/vdpa/served 2>/dev/null)" ] || problems+="a record is left"$'\n'
-  ! ip link show vbadtap >/dev/null 2>&1 || problems+="interface vbadtap is left"$'\n'
-  if [ -z "$problems" ]; then tap_ok "$description"
-  else tap_not_ok "$description"; { printf '%s' "$problems"; printf 'stderr: %s\n' "$err"; } | tap_diag; fi
-}
+before_servers=$(processes_named "$SERVER_COMM")
+# refused_add (lib.sh) checks, besides, that no interface vbadtap is left.
+refused_add_leftovers() { ! ip link show vbadtap >/dev/null 2>&1 || echo "interface vbadtap is left"; }
 add() { "$VDPA" dev add name vbad mgmtdev vduse "$@"; }
-refused_cli "dev add: a malformed MAC" "invalid MAC address \"52:54:00:12:34\"" add tap vbadtap mac 52:54:00:12:34
-refused_cli "dev add: a multicast MAC" "^Error: MAC address 01:00:5e:00:00:01 is a multicast address" \
+refused_add "dev add: a malformed MAC" "invalid MAC address \"52:54:00:12:34\"" add tap vbadtap mac 52:54:00:12:34
+refused_add "dev add: a multicast MAC" "^Error: MAC address 01:00:5e:00:00:01 is a multicast address" \
   add tap vbadtap mac 01:00:5e:00:00:01
-refused_cli "dev add: MTU 67" "^Error: mtu must be between 68 and 65535" add tap vbadtap mtu 67
-refused_cli "dev add: MTU 65536" "invalid mtu \"65536\"" add tap vbadtap mtu 65536
-refused_cli "dev add: queue_size 100" "^Error: queue_size must be a power of two" add tap vbadtap queue_size 100
-refused_cli "dev add: a TAP name with /" "contains '/'" add tap a/b
-refused_cli "dev add: a TAP name of 16 bytes" "must have 1 to 15 bytes" add tap sixteen-bytes-xx
-refused_cli "dev add: lo, not a TAP" "^Error: interface lo exists and is not a TAP" add tap lo
+refused_add "dev add: MTU 67" "^Error: mtu must be between 68 and 65535" add tap vbadtap mtu 67
+refused_add "dev add: MTU 65536" "invalid mtu \"65536\"" add tap vbadtap mtu 65536
+refused_add "dev add: queue_size 100" "^Error: queue_size must be a power of two" add tap vbadtap queue_size 100
+refused_add "dev add: a TAP name with /" "contains '/'" add tap a/b
+refused_add "dev add: a TAP name of 16 bytes" "must have 1 to 15 bytes" add tap sixteen-bytes-xx
+refused_add "dev add: lo, not a TAP" "^Error: interface lo exists and is not a TAP" add tap lo
 if ip link add vveth0 type veth peer name vveth1 2>/dev/null; then
-  refused_cli "dev add: a veth, not a TAP" "^Error: interface vveth0 exists and is not a TAP" add tap vveth0
+  refused_add "dev add: a veth, not a TAP" "^Error: interface vveth0 exists and is not a TAP" add tap vveth0
   ip link del vveth0
 else
   tap_skip "dev add: a veth, not a TAP" "no veth module"
 fi
-refused_cli "dev add: file and tap together" "A device has one backend" add file /dev/null tap vbadtap
+refused_add "dev add: file and tap together" "A device has one backend" add file /dev/null tap vbadtap
 for extra in readonly "queues 2" "blk_size 4096"; do
-  refused_cli "dev add: tap with $extra" "A tap backend is a network device.*do not apply" add tap vbadtap $extra
+  refused_add "dev add: tap with $extra" "A tap backend is a network device.*do not apply" add tap vbadtap $extra
 done
-refused_cli "dev add: tap with mgmtdev vdpasim_net" "need mgmtdev vduse" \
+refused_add "dev add: tap with mgmtdev vdpasim_net" "need mgmtdev vduse" \
   "$VDPA" dev add name vbad mgmtdev vdpasim_net tap vbadtap
-refused_cli "dev add: not root (uid 65534)" "needs root" \
+refused_add "dev add: not root (uid 65534)" "needs root" \
   setpriv --reuid=65534 --regid=65534 --clear-groups -- "$VDPA" dev add name vbad mgmtdev vduse tap vbadtap
 if setarch "$(uname -m)" --uname-2.6 true 2>/dev/null; then
-  refused_cli "dev add: a kernel before 6.10 (uname says 2.6)" \
+  refused_add "dev add: a kernel before 6.10 (uname says 2.6)" \
     "^Error: VDUSE serves network devices from Linux 6.10 on; this kernel is 2\.6\." \
     setarch "$(uname -m)" --uname-2.6 "$VDPA" dev add name vbad mgmtdev vduse tap vbadtap
 else
@@ -356,7 +321,7 @@ if [ $status = 1 ] && [[ $output =~ "not permitted to create TAP vbadtap" ]] && 
 else tap_not_ok "an unprivileged user is refused, nothing left"; printf 'status %s: %s\n' $status "$output" | tap_diag; fi
 if rmmod tun 2>/dev/null; then
   refused "the tun module missing" "tun module" vbadtap
-  refused_cli "dev add: the tun module missing" \
+  refused_add "dev add: the tun module missing" \
     "^Error: /dev/net/tun is not available: the kernel module tun is not loaded \(modprobe tun\)" \
     add tap vbadtap
   insmod /lib/modules/tun.ko 2>/dev/null || modprobe tun
