@@ -181,46 +181,72 @@ void remove_launch_settings(const std::string &name, const std::string &director
     unlink(launch_settings_path(name, directory).c_str());
 }
 
-std::optional<BlkOptions> parse_launch_settings(const std::string &text)
+namespace {
+
+// A settings file's two lines, the same for every server: BACKEND=VALUE
+// (FILE= or TAP=, not empty) and OPTIONS=, split into words. nullopt when
+// a line is malformed or unknown, or one of the two is missing.
+struct SettingsLines {
+    std::string backend;
+    std::vector<std::string> options;
+};
+
+std::optional<SettingsLines> read_settings_lines(const std::string &text, std::string_view backend_key)
 {
-    BlkOptions o;
-    bool has_file = false, has_options = false;
+    SettingsLines settings;
+    bool has_backend = false, has_options = false;
     std::istringstream lines(text);
     std::string line;
     while (std::getline(lines, line)) {
         if (line.empty() || line[0] == '#')
             continue;
-        if (line.rfind("FILE=", 0) == 0) {
-            auto path = unquoted(std::string_view(line).substr(5));
-            if (!path || path->empty())
-                return std::nullopt;
-            o.path = *path;
-            has_file = true;
-        } else if (line.rfind("OPTIONS=", 0) == 0) {
-            auto options = unquoted(std::string_view(line).substr(8));
-            if (!options)
-                return std::nullopt;
-            std::istringstream words(*options);
-            std::string word, value;
-            while (words >> word) {
-                if (word == "--readonly") {
-                    o.readonly = true;
-                    continue;
-                }
-                std::uint32_t *target = word == "--queues"       ? &o.queues
-                                        : word == "--queue-size" ? &o.queue_size
-                                        : word == "--blk-size"   ? &o.blk_size
-                                                                 : nullptr;
-                if (!target || !(words >> value) || !parse_number(value, *target))
-                    return std::nullopt;
-            }
+        const auto equals = line.find('=');
+        if (equals == std::string::npos)
+            return std::nullopt;
+        const std::string_view key = std::string_view(line).substr(0, equals);
+        auto value = unquoted(std::string_view(line).substr(equals + 1));
+        if (!value)
+            return std::nullopt;
+        if (key == backend_key && !value->empty()) {
+            settings.backend = *value;
+            has_backend = true;
+        } else if (key == "OPTIONS") {
+            std::istringstream words(*value);
+            settings.options.clear();
+            for (std::string word; words >> word;)
+                settings.options.push_back(word);
             has_options = true;
         } else {
             return std::nullopt;
         }
     }
-    if (!has_file || !has_options)
+    if (!has_backend || !has_options)
         return std::nullopt;
+    return settings;
+}
+
+} // namespace
+
+std::optional<BlkOptions> parse_launch_settings(const std::string &text)
+{
+    auto settings = read_settings_lines(text, "FILE");
+    if (!settings)
+        return std::nullopt;
+    BlkOptions o;
+    o.path = settings->backend;
+    const auto &words = settings->options;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == "--readonly") {
+            o.readonly = true;
+            continue;
+        }
+        std::uint32_t *target = words[i] == "--queues"       ? &o.queues
+                                : words[i] == "--queue-size" ? &o.queue_size
+                                : words[i] == "--blk-size"   ? &o.blk_size
+                                                             : nullptr;
+        if (!target || ++i == words.size() || !parse_number(words[i], *target))
+            return std::nullopt;
+    }
     return o;
 }
 
@@ -233,47 +259,28 @@ std::optional<BlkOptions> read_launch_settings(const std::string &name,
 
 std::optional<NetOptions> parse_net_launch_settings(const std::string &text)
 {
-    NetOptions o;
-    bool has_tap = false, has_options = false;
-    std::istringstream lines(text);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (line.empty() || line[0] == '#')
-            continue;
-        if (line.rfind("TAP=", 0) == 0) {
-            auto tap = unquoted(std::string_view(line).substr(4));
-            if (!tap || tap->empty())
-                return std::nullopt;
-            o.tap = *tap;
-            has_tap = true;
-        } else if (line.rfind("OPTIONS=", 0) == 0) {
-            auto options = unquoted(std::string_view(line).substr(8));
-            if (!options)
-                return std::nullopt;
-            std::istringstream words(*options);
-            std::string word, value;
-            while (words >> word) {
-                if (!(words >> value))
-                    return std::nullopt;
-                if (word == "--mac") {
-                    o.mac = parse_mac(value);
-                    if (!o.mac)
-                        return std::nullopt;
-                    continue;
-                }
-                std::uint32_t *target = word == "--mtu"          ? &o.mtu
-                                        : word == "--queue-size" ? &o.queue_size
-                                                                 : nullptr;
-                if (!target || !parse_number(value, *target))
-                    return std::nullopt;
-            }
-            has_options = true;
-        } else {
-            return std::nullopt;
-        }
-    }
-    if (!has_tap || !has_options)
+    auto settings = read_settings_lines(text, "TAP");
+    if (!settings)
         return std::nullopt;
+    NetOptions o;
+    o.tap = settings->backend;
+    const auto &words = settings->options;
+    for (std::size_t i = 0; i < words.size(); i += 2) {
+        if (i + 1 == words.size())
+            return std::nullopt;
+        const std::string &word = words[i], &value = words[i + 1];
+        if (word == "--mac") {
+            o.mac = parse_mac(value);
+            if (!o.mac)
+                return std::nullopt;
+            continue;
+        }
+        std::uint32_t *target = word == "--mtu"          ? &o.mtu
+                                : word == "--queue-size" ? &o.queue_size
+                                                         : nullptr;
+        if (!target || !parse_number(value, *target))
+            return std::nullopt;
+    }
     return o;
 }
 
