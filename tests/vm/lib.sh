@@ -114,6 +114,15 @@ served_pid() {
 import json, sys
 print(json.load(sys.stdin)["dev"][sys.argv[1]]["server_pid"])' "$1"
 }
+# netdev_of NAME: the netdev virtio_vdpa made of device NAME, right away
+# (dev add and apply return only once it exists).
+netdev_of() {
+  local d
+  for d in /sys/bus/vdpa/devices/"$1"/virtio*/net/*; do
+    [ -e "$d" ] && { echo "${d##*/}"; return 0; }
+  done
+  return 1
+}
 # served_gone NAME PID: no vDPA device, no VDUSE device, no process PID,
 # no served record.
 served_gone() {

@@ -31,13 +31,6 @@ record() {  # DEVICE KEY: from its served record
   python3 -c 'import json, sys; print(json.load(open("/run/vdpa/served/" + sys.argv[1] + ".json"))[sys.argv[2]])' "$1" "$2" 2>/dev/null
 }
 is_net_server() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = vdpa-net-server ]; }
-netdev_of() {  # DEVICE: the netdev virtio_vdpa made of it
-  local d
-  for d in /sys/bus/vdpa/devices/"$1"/virtio*/net/*; do
-    [ -e "$d" ] && { echo "${d##*/}"; return 0; }
-  done
-  return 1
-}
 is_tap() { ip -d link show "$1" 2>/dev/null | grep -q "tun type tap"; }
 shown_device() {  # FILE NAME: that device of a state show, as compact JSON
   python3 -c '

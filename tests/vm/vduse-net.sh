@@ -39,14 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The netdev of device NAME right away: dev add returned only once it existed.
-netdev_now() {
-  local d
-  for d in /sys/bus/vdpa/devices/"$1"/virtio*/net/*; do
-    [ -e "$d" ] && { echo "${d##*/}"; return 0; }
-  done
-  return 1
-}
 wait_for() { local try; for try in $(seq 100); do "$@" && return 0; sleep 0.1; done; "$@"; }
 carrier_is() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]; }
 in_ns() { ip netns exec $NS "$@"; }
@@ -138,7 +130,7 @@ head -c $((4 << 20)) /dev/urandom > "$work/payload"
 # --- a TAP vdpa creates ------------------------------------------------------
 check "dev add name vn0 mgmtdev vduse tap vtap0 mac 52:54:00:12:34:56 mtu 1400 driver virtio_vdpa" \
   "$VDPA" dev add name vn0 mgmtdev vduse tap vtap0 mac 52:54:00:12:34:56 mtu 1400 driver virtio_vdpa
-nd=$(netdev_now vn0)
+nd=$(netdev_of vn0)
 check "the netdev exists when dev add returns ($nd)" test -n "$nd" -a -e "/sys/class/net/$nd"
 check "vtap0 exists, is a TAP" bash -c 'ip -d link show vtap0 | grep -q "tun type tap"'
 check "its MAC is 52:54:00:12:34:56" bash -c '[ "$(cat /sys/class/net/$0/address)" = 52:54:00:12:34:56 ]' "$nd"
@@ -218,7 +210,7 @@ check "the TAP it created is gone" bash -c '! ip netns exec '$NS' ip link show v
 check "ip tuntap add vtap1 mode tap" ip tuntap add dev vtap1 mode tap
 check "dev add vn1 tap vtap1 driver virtio_vdpa attaches the existing TAP" \
   "$VDPA" dev add name vn1 mgmtdev vduse tap vtap1 driver virtio_vdpa
-nd1=$(netdev_now vn1)
+nd1=$(netdev_of vn1)
 check "its netdev ($nd1) has the default MTU 1500 and a locally administered MAC" \
   bash -c '[ "$(cat /sys/class/net/$0/mtu)" = 1500 ] && [ $(( 0x$(cut -c1-2 /sys/class/net/$0/address) & 3 )) = 2 ]' "$nd1"
 pid1=$(served_pid vn1)
