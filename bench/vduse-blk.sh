@@ -5,8 +5,10 @@
 # in one VM boot, alternating rounds, on identical tmpfs-backed files:
 # fio (libaio, direct) 4k random read and write at depth 32, 128k
 # sequential read at depth 8. Prints IOPS, bandwidth, the serving
-# process's CPU time per I/O, and the ratios ours/qsd. Run by a person,
-# never by meson test:
+# process's CPU time per I/O, and the ratios ours/qsd. For context, the
+# same jobs on vdpa_sim_blk (in-kernel, no serving process: no CPU figure)
+# and on the backing file itself (tmpfs has no direct I/O: buffered).
+# Run by a person, never by meson test:
 #
 #   bench/vduse-blk.sh BUILD_DIR [ROUNDS] [SECONDS]
 #
@@ -55,42 +57,60 @@ start_qsd() {
   sleep 0.5
   echo "$pid"
 }
-stop() {  # PID
-  kill -TERM "$1"
+start_sim() {  # the simulator serves itself: no process to measure
+  "$VDPA" dev add name "$1" mgmtdev vdpasim_blk driver virtio_vdpa || return 1
+  echo 0
+}
+stop() {  # PID (ours leaves with its vDPA device: it may be gone already)
+  [ "$1" = 0 ] && return 0
+  kill -TERM "$1" 2>/dev/null
   while kill -0 "$1" 2>/dev/null; do sleep 0.1; done
 }
 
 results=$work/results.txt
 jobs="randread:4k:32 randwrite:4k:32 read:128k:8"
 for round in $(seq "$ROUNDS"); do
-  order="ours qsd"
-  [ $((round % 2)) = 0 ] && order="qsd ours"
+  order="ours qsd sim file"
+  [ $((round % 2)) = 0 ] && order="qsd ours file sim"
   for who in $order; do
-    name=bench$who
-    cp "$work/seed.img" "$work/$who.img"
-    pid=$("start_$who" "$name" "$work/$who.img") || { echo "cannot start $who"; exit 1; }
-    "$VDPA" dev add name "$name" mgmtdev vduse driver virtio_vdpa || exit 1
-    vd=$(disk_of "$name") || { echo "no disk for $name"; exit 1; }
+    name=bench$who target= direct=1 size=256M pid=0
+    [ "$who" = sim ] || cp "$work/seed.img" "$work/$who.img"
+    case $who in
+      file) target=$work/$who.img direct=0 ;;
+      sim)
+        # vdpa_sim_blk's disk is 128 MiB.
+        size=128M
+        pid=$(start_sim "$name") || { echo "cannot add vdpa_sim_blk"; exit 1; } ;;
+      *)
+        pid=$("start_$who" "$name" "$work/$who.img") || { echo "cannot start $who"; exit 1; }
+        "$VDPA" dev add name "$name" mgmtdev vduse driver virtio_vdpa || exit 1 ;;
+    esac
+    if [ -z "$target" ]; then
+      vd=$(disk_of "$name") || { echo "no disk for $name"; exit 1; }
+      target=/dev/$vd
+    fi
     for job in $jobs; do
       IFS=: read -r rw bs depth <<<"$job"
-      before=$(cpu_ticks "$pid")
-      json=$("$FIO" --name=b --filename="/dev/$vd" --rw="$rw" --bs="$bs" --iodepth="$depth" \
-        --ioengine=libaio --direct=1 --runtime="$SECONDS_PER_JOB" --time_based --size=256M \
+      before=0 after=0
+      [ "$pid" = 0 ] || before=$(cpu_ticks "$pid")
+      json=$("$FIO" --name=b --filename="$target" --rw="$rw" --bs="$bs" --iodepth="$depth" \
+        --ioengine=libaio --direct="$direct" --runtime="$SECONDS_PER_JOB" --time_based --size="$size" \
         --output-format=json)
-      after=$(cpu_ticks "$pid")
+      [ "$pid" = 0 ] || after=$(cpu_ticks "$pid")
       python3 -c '
 import json, sys
 j = json.loads(sys.argv[1])["jobs"][0]
 side = j["read"] if j["read"]["io_bytes"] else j["write"]
 ios = side["total_ios"]
 ticks = int(sys.argv[5]) - int(sys.argv[4])
-cpu_us = ticks * 1e6 / 100 / max(ios, 1)
+cpu_us = ticks * 1e6 / 100 / max(ios, 1) if sys.argv[2] in ("ours", "qsd") else -1
 print(sys.argv[2], sys.argv[3], round(side["iops"]), round(side["bw_bytes"] / 1e6, 1), round(cpu_us, 2))
 ' "$json" "$who" "$rw-$bs-qd$depth" "$before" "$after" >> "$results"
       tail -1 "$results"
     done
-    "$VDPA" dev del "$name"
+    [ "$who" = file ] || "$VDPA" dev del "$name"
     stop "$pid"
+    rm -f "$work/$who.img"
   done
 done
 echo "# per contender and job: median over rounds of IOPS, MB/s, CPU us per I/O"
@@ -104,13 +124,14 @@ jobs = sorted({job for _, job in data})
 print(f"{'job':22} {'who':5} {'IOPS':>9} {'MB/s':>8} {'CPU us/IO':>10}")
 med = {}
 for job in jobs:
-    for who in ("ours", "qsd"):
+    for who in ("ours", "qsd", "sim", "file"):
         v = data.get((who, job), [])
         if not v:
             continue
         m = tuple(statistics.median(x[i] for x in v) for i in range(3))
         med[(who, job)] = m
-        print(f"{job:22} {who:5} {m[0]:9.0f} {m[1]:8.1f} {m[2]:10.2f}")
+        cpu = f"{m[2]:10.2f}" if m[2] >= 0 else f"{'-':>10}"
+        print(f"{job:22} {who:5} {m[0]:9.0f} {m[1]:8.1f} {cpu}")
 print("# ratios ours/qsd")
 for job in jobs:
     if ("ours", job) in med and ("qsd", job) in med:
